@@ -1,0 +1,249 @@
+import { z } from 'zod';
+import { JobClientBase } from '../../src/client-base.js';
+import { ApiError } from '../../src/errors/api-error.js';
+import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
+import { InvalidResponseError } from '../../src/errors/invalid-response-error.js';
+import { JobNotFoundError } from '../../src/errors/job-not-found-error.js';
+import type { GetJobOptions, WaitPolicy } from '../../src/job-client.js';
+import { resolveClientOptions, type ClientOptions, type TlsOptions } from '../../src/transport/client-options.js';
+import { HttpClient } from '../../src/transport/http-client.js';
+import { assertPathId, buildQuery, encodePathSegment, parseBaseUrl, type QueryValue } from '../../src/transport/path.js';
+import { toOntapJob, type OntapJob } from './map.js';
+import {
+  ontapErrorResponseSchema,
+  ontapJobCollectionSchema,
+  ontapJobLinkResponseSchema,
+  ontapJobSchema,
+  ontapJobsLinkResponseSchema,
+  type OntapJobRaw,
+} from './schemas.js';
+
+/** ONTAP HTTP basic credentials. */
+export interface OntapAuth {
+  username: string;
+  password: string;
+}
+
+/** Options of {@link createOntapClient}. */
+export interface OntapClientOptions extends ClientOptions {
+  /** The cluster management address, such as `https://cluster1.example.com`; the client adds `/api`. */
+  baseUrl: string | URL;
+  /** HTTP basic credentials. Kept where no message, log, `util.inspect` or `JSON.stringify` reaches. */
+  auth: OntapAuth;
+  /** Trust a private CA (`ca`), authenticate with a client certificate (`cert`, `key`). Verification is on by default. */
+  tls?: TlsOptions;
+}
+
+/**
+ * Filters and options of `listJobs`. Any job field filters (`state`, `description`, `svm.name`,
+ * `error.code` …) with ONTAP's operators: `state: 'running|queued'`, `description: '*snapshot*'`,
+ * `code: '!0'`. An array is joined with `|` (any of).
+ */
+export interface OntapJobQuery {
+  [filter: string]: QueryValue;
+  /** The fields to return. `uuid` and `state` are always added. @default '*' */
+  fields?: string | readonly string[];
+  /** Records per page. */
+  max_records?: number;
+  /** Sort order, e.g. `'start_time desc'`. */
+  order_by?: string | readonly string[];
+}
+
+/** Options of the job actions and of `listJobs`. */
+export interface OntapRequestOptions {
+  signal?: AbortSignal;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ALWAYS_LISTED_FIELDS = ['uuid', 'state'];
+
+/**
+ * How often ONTAP is polled at the most: it deletes a finished job 300 s after it ends, so a delay
+ * must stay well below that or the end can be missed.
+ */
+export const ONTAP_MAX_DELAY_MS = 60_000;
+
+/** A client of ONTAP's cluster jobs API (`/api/cluster/jobs`). Create it with {@link createOntapClient}. */
+export class OntapClient extends JobClientBase<OntapJobRaw> {
+  readonly vendor = 'ontap' as const;
+  override readonly waitPolicy: WaitPolicy = Object.freeze({ maxDelayMs: ONTAP_MAX_DELAY_MS });
+  /** The cluster's origin and base path, without credentials. */
+  readonly baseUrl: string;
+  readonly #http: HttpClient;
+  readonly #basePath: string;
+  readonly #jobsPath: string;
+  readonly #username: string;
+
+  /** @internal Use {@link createOntapClient}. */
+  constructor(options: OntapClientOptions) {
+    super();
+    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'must be an object');
+    const { origin, basePath, host } = parseBaseUrl(options.baseUrl, 'baseUrl');
+    const { username, password } = checkAuth(options.auth);
+    const basic = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
+    const authorization = `Basic ${basic}`;
+    this.#http = new HttpClient({
+      origin,
+      host,
+      options: resolveClientOptions(options),
+      tls: options.tls,
+      authorize: () => ({ authorization }),
+      secrets: [password, basic, `${username}:${password}`],
+      parseErrorBody: parseOntapError,
+    });
+    this.baseUrl = origin + basePath;
+    this.#basePath = basePath;
+    this.#jobsPath = `${basePath}/api/cluster/jobs`;
+    this.#username = username;
+  }
+
+  /** Fetches one job. A job that does not exist (or was deleted) rejects with `JobNotFoundError`. */
+  async getJob(uuid: string, options?: GetJobOptions): Promise<OntapJob> {
+    const path = this.#jobPath(uuid);
+    try {
+      const { data } = await this.#http.request({ method: 'GET', path, schema: ontapJobSchema, signal: options?.signal });
+      return toOntapJob(data);
+    } catch (error) {
+      throw notFound(error, uuid);
+    }
+  }
+
+  /**
+   * Lists jobs, following `_links.next` over every page. Takes ONTAP's filters and operators.
+   *
+   * @example
+   * ```ts
+   * for await (const job of ontap.listJobs({ state: 'running|queued', order_by: 'start_time desc' })) console.log(job.id);
+   * ```
+   */
+  async *listJobs(query: OntapJobQuery = {}, options?: OntapRequestOptions): AsyncIterableIterator<OntapJob> {
+    if (typeof query !== 'object' || query === null) throw new InvalidArgumentError('query', 'must be an object');
+    let path: string | undefined = this.#jobsPath + buildQuery(withListedFields(query));
+    const seen = new Set<string>();
+    while (path !== undefined) {
+      seen.add(path);
+      const page = await this.#http.request({ method: 'GET', path, schema: ontapJobCollectionSchema, signal: options?.signal });
+      for (const record of page.data.records) yield toOntapJob(record);
+      const next = page.data._links?.next?.href;
+      if (next === undefined || next === '') break;
+      path = this.#nextPath(next, page.status);
+      if (seen.has(path)) {
+        throw new InvalidResponseError({ status: page.status, method: 'GET', url: this.#http.origin + path, reason: 'the next page link repeats a page already read' });
+      }
+    }
+  }
+
+  /** Asks ONTAP to cancel a job. The job then ends as success or failure. ONTAP's refusals (458784: cancel not supported) arrive as `ApiError.vendorCode`. */
+  cancelJob(uuid: string, options?: OntapRequestOptions): Promise<void> {
+    return this.#action(uuid, 'cancel', options);
+  }
+
+  /** Asks ONTAP to pause a job (458783: pause not supported). */
+  pauseJob(uuid: string, options?: OntapRequestOptions): Promise<void> {
+    return this.#action(uuid, 'pause', options);
+  }
+
+  /** Asks ONTAP to resume a paused job. */
+  resumeJob(uuid: string, options?: OntapRequestOptions): Promise<void> {
+    return this.#action(uuid, 'resume', options);
+  }
+
+  /**
+   * The job uuid in the body of a 202 answer (`{ job: { uuid } }`), or of a query-based answer
+   * with exactly one job (`{ jobs: [{ uuid }] }`). Takes the parsed body or its JSON text.
+   */
+  jobIdFrom(body: unknown): string {
+    return ontapJobIdFrom(body);
+  }
+
+  async close(): Promise<void> {
+    await this.#http.close();
+  }
+
+  protected describe(): Record<string, unknown> {
+    return { baseUrl: this.baseUrl, username: this.#username };
+  }
+
+  async #action(uuid: string, action: 'cancel' | 'pause' | 'resume', options: OntapRequestOptions | undefined): Promise<void> {
+    const path = `${this.#jobPath(uuid)}?action=${action}`;
+    try {
+      await this.#http.request({ method: 'PATCH', path, schema: z.unknown(), signal: options?.signal });
+    } catch (error) {
+      throw notFound(error, uuid);
+    }
+  }
+
+  #jobPath(uuid: string): string {
+    assertPathId(uuid, 'uuid', UUID, 'must be an ONTAP job UUID');
+    return `${this.#jobsPath}/${encodePathSegment(uuid)}`;
+  }
+
+  /** A next-page link stays on this cluster: a path under its API, never another origin. */
+  #nextPath(href: string, status: number): string {
+    const path = href.startsWith(`${this.#basePath}/api/`) ? href : this.#basePath + href;
+    if (!href.startsWith('/') || href.startsWith('//') || !path.startsWith(`${this.#basePath}/api/`) || /[\s\u0000-\u001f\u007f]/.test(href)) {
+      throw new InvalidResponseError({ status, method: 'GET', url: this.#http.origin + this.#jobsPath, reason: 'the next page link is not a path under /api/' });
+    }
+    return path;
+  }
+}
+
+/** Creates an ONTAP cluster jobs client with its own keep-alive connection pool. */
+export function createOntapClient(options: OntapClientOptions): OntapClient {
+  return new OntapClient(options);
+}
+
+/** The job uuid in an ONTAP 202 body; see {@link OntapClient.jobIdFrom}. */
+export function ontapJobIdFrom(body: unknown): string {
+  let value = body;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw new InvalidArgumentError('body', 'is not JSON');
+    }
+  }
+  const single = ontapJobLinkResponseSchema.safeParse(value);
+  let uuid: string | undefined;
+  if (single.success) {
+    uuid = single.data.job.uuid;
+  } else {
+    const many = ontapJobsLinkResponseSchema.safeParse(value);
+    if (many.success && many.data.jobs.length === 1) uuid = many.data.jobs[0]?.uuid;
+    else if (many.success) throw new InvalidArgumentError('body', `holds ${many.data.jobs.length} jobs, not one: read body.jobs`);
+  }
+  if (uuid === undefined) throw new InvalidArgumentError('body', 'is not an ONTAP job answer: expected { job: { uuid } }');
+  assertPathId(uuid, 'body.job.uuid', UUID, 'must be an ONTAP job UUID');
+  return uuid;
+}
+
+function checkAuth(auth: unknown): OntapAuth {
+  if (typeof auth !== 'object' || auth === null) throw new InvalidArgumentError('auth', 'must be { username, password }');
+  const { username, password } = auth as Partial<OntapAuth>;
+  if (typeof username !== 'string' || username.length === 0 || username.includes(':') || /[\r\n]/.test(username)) {
+    throw new InvalidArgumentError('auth.username', 'must be a non-empty string without ":" or line breaks');
+  }
+  if (typeof password !== 'string') throw new InvalidArgumentError('auth.password', 'must be a string');
+  return { username, password };
+}
+
+function withListedFields(query: OntapJobQuery): Record<string, QueryValue> {
+  const { fields, order_by: orderBy, ...rest } = query;
+  const list = fields === undefined ? ['*'] : typeof fields === 'string' ? fields.split(',').map((f) => f.trim()) : [...fields];
+  for (const field of ALWAYS_LISTED_FIELDS) if (!list.includes(field) && !list.includes('*') && !list.includes('**')) list.push(field);
+  const out: Record<string, QueryValue> = { ...rest, fields: list.join(',') };
+  if (orderBy !== undefined) out['order_by'] = typeof orderBy === 'string' ? orderBy : orderBy.join(',');
+  return out;
+}
+
+function parseOntapError(body: unknown): { vendorCode?: string; vendorMessage?: string; target?: string } {
+  const parsed = ontapErrorResponseSchema.safeParse(body);
+  if (!parsed.success) return {};
+  const { code, message, target } = parsed.data.error;
+  return { vendorCode: code, vendorMessage: message, target };
+}
+
+function notFound(error: unknown, uuid: string): unknown {
+  if (error instanceof ApiError && error.status === 404) return new JobNotFoundError({ vendor: 'ontap', jobId: uuid, cause: error });
+  return error;
+}

@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { http, HttpResponse, type RequestHandler } from 'msw';
+import { Lifecycle, type StepTiming, type VisibilityScript } from '../../src/testing/lifecycle.js';
+
+/** One scripted ONTAP state: what `GET /api/cluster/jobs/{uuid}` shows, for some polls or some time. */
+export interface OntapStep extends StepTiming {
+  /** ONTAP's `state`: queued, running, paused, success, failure (or anything, to test drift). */
+  state: string;
+  message?: string;
+  code?: number;
+  error?: { code?: string; message?: string; target?: string; arguments?: { code?: string; message?: string }[] };
+  /** More fields, merged into the record as they are. */
+  fields?: Record<string, unknown>;
+}
+
+/** A scripted ONTAP job. */
+export interface OntapJobScript extends VisibilityScript {
+  /** @default a random UUID */
+  uuid?: string;
+  description?: string;
+  /** The lifecycle; the last step holds. @default queued, running, success (one poll each) */
+  steps?: OntapStep[];
+  svm?: { name: string; uuid: string };
+  /** Whether `?action=cancel` works; when `false` ONTAP refuses with 458784. @default true */
+  cancellable?: boolean;
+  /** Whether `?action=pause` works; when `false` ONTAP refuses with 458783. @default true */
+  pausable?: boolean;
+}
+
+/** The lifecycle of a job scripted without steps. */
+export const ONTAP_DEFAULT_STEPS: readonly OntapStep[] = Object.freeze([
+  { state: 'queued', message: 'Queued' },
+  { state: 'running', message: 'creating_node_backups' },
+  { state: 'success', message: 'Complete: Successful', code: 0 },
+]);
+
+/** ONTAP deletes a finished job this long after it ends. */
+export const ONTAP_JOB_RETENTION_MS = 300_000;
+
+const TERMINAL = new Set(['success', 'failure']);
+const isTerminalStep = (step: OntapStep): boolean => TERMINAL.has(step.state);
+const timestamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+
+interface SimJob {
+  script: OntapJobScript;
+  lifecycle: Lifecycle<OntapStep>;
+  startedAt?: number;
+  endedAt?: number;
+}
+
+/** The simulated ONTAP cluster jobs API: script jobs, then point an ONTAP client at the simulator. */
+export class OntapSimulation {
+  /** When set, every request must carry these basic credentials, or gets 401. */
+  credentials: { username: string; password: string } | undefined;
+  readonly #jobs = new Map<string, SimJob>();
+
+  /** Adds a scripted job and returns its uuid. */
+  addJob(script: OntapJobScript = {}): string {
+    const uuid = script.uuid ?? randomUUID();
+    const steps = script.steps && script.steps.length > 0 ? script.steps : [...ONTAP_DEFAULT_STEPS];
+    const lifecycle = new Lifecycle<OntapStep>(steps, { deleteAfterMs: ONTAP_JOB_RETENTION_MS, ...script }, isTerminalStep);
+    this.#jobs.set(uuid, { script: { ...script, uuid }, lifecycle });
+    return uuid;
+  }
+
+  /** Deletes a job now: it answers 404 from here on. */
+  deleteJob(uuid: string): void {
+    this.#jobs.get(uuid)?.lifecycle.delete();
+  }
+
+  /** The record a GET would show now, without counting a poll; `undefined` when it is missing. */
+  peek(uuid: string): Record<string, unknown> | undefined {
+    const job = this.#jobs.get(uuid);
+    const view = job?.lifecycle.peek();
+    return job && view?.kind === 'visible' ? this.#record(job, view.step, Date.now()) : undefined;
+  }
+
+  /** Forgets every job and the credentials. */
+  reset(): void {
+    this.#jobs.clear();
+    this.credentials = undefined;
+  }
+
+  /** msw request handlers for `/api/cluster/jobs` and `/api/cluster/jobs/{uuid}`, on any origin. */
+  handlers(): RequestHandler[] {
+    return [
+      http.get('*/api/cluster/jobs/:uuid', ({ request, params }) => {
+        const denied = this.#authorize(request);
+        if (denied) return denied;
+        const uuid = String(params['uuid']);
+        const job = this.#jobs.get(uuid);
+        const view = job?.lifecycle.poll();
+        if (!job || view?.kind !== 'visible') return notFound();
+        return HttpResponse.json(this.#record(job, view.step, Date.now()));
+      }),
+      http.get('*/api/cluster/jobs', ({ request }) => {
+        const denied = this.#authorize(request);
+        return denied ?? this.#list(new URL(request.url));
+      }),
+      http.patch('*/api/cluster/jobs/:uuid', ({ request, params }) => {
+        const denied = this.#authorize(request);
+        if (denied) return denied;
+        return this.#action(String(params['uuid']), new URL(request.url).searchParams.get('action'));
+      }),
+    ];
+  }
+
+  #authorize(request: Request): Response | undefined {
+    if (!this.credentials) return undefined;
+    const expected = `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`;
+    if (request.headers.get('authorization') === expected) return undefined;
+    return HttpResponse.json({ error: { message: 'not authorized for that command', code: '6' } }, { status: 401 });
+  }
+
+  #record(job: SimJob, step: OntapStep, now: number): Record<string, unknown> {
+    if (step.state !== 'queued') job.startedAt ??= now;
+    if (isTerminalStep(step)) job.endedAt ??= now;
+    else job.endedAt = undefined;
+    const { script } = job;
+    const record: Record<string, unknown> = {
+      uuid: script.uuid,
+      description: script.description ?? 'Scripted job',
+      state: step.state,
+    };
+    if (step.message !== undefined) record['message'] = step.message;
+    if (step.code !== undefined) record['code'] = step.code;
+    if (step.error !== undefined) record['error'] = step.error;
+    if (job.startedAt !== undefined) record['start_time'] = timestamp(job.startedAt);
+    if (job.endedAt !== undefined) record['end_time'] = timestamp(job.endedAt);
+    if (script.svm) record['svm'] = { ...script.svm, _links: { self: { href: `/api/svm/svms/${script.svm.uuid}` } } };
+    record['_links'] = { self: { href: `/api/cluster/jobs/${String(script.uuid)}` } };
+    return { ...record, ...step.fields };
+  }
+
+  #list(url: URL): Response {
+    const params = url.searchParams;
+    const maxRecords = Number(params.get('max_records') ?? '0') || Infinity;
+    const start = Number(params.get('start.index') ?? '0') || 0;
+    const fields = (params.get('fields') ?? '').split(',').filter(Boolean);
+    const filters: [string, string][] = [];
+    for (const [key, value] of params) {
+      if (!['fields', 'max_records', 'order_by', 'return_records', 'return_timeout', 'start.index'].includes(key)) filters.push([key, value]);
+    }
+    const now = Date.now();
+    const matched: SimJob[] = [];
+    for (const job of this.#jobs.values()) {
+      const peeked = job.lifecycle.peek(now);
+      if (peeked.kind !== 'visible') continue;
+      if (!filters.every(([key, value]) => matchesOntapFilter(lookup(this.#record(job, peeked.step, now), key), value))) continue;
+      matched.push(job);
+    }
+    const page = matched.slice(start, start + maxRecords).map((job) => {
+      const view = job.lifecycle.poll(now);
+      const record = view.kind === 'visible' ? this.#record(job, view.step, now) : {};
+      return project(record, fields);
+    });
+    const body: Record<string, unknown> = { records: page, num_records: page.length, _links: { self: { href: url.pathname + url.search } } };
+    if (start + maxRecords < matched.length) {
+      const next = new URLSearchParams(params);
+      next.set('start.index', String(start + maxRecords));
+      (body['_links'] as Record<string, unknown>)['next'] = { href: `${url.pathname}?${next.toString()}` };
+    }
+    if (params.get('return_records') === 'false') {
+      return HttpResponse.json({ num_records: matched.length });
+    }
+    return HttpResponse.json(body);
+  }
+
+  #action(uuid: string, action: string | null): Response {
+    const job = this.#jobs.get(uuid);
+    const view = job?.lifecycle.peek();
+    if (!job || view?.kind !== 'visible') return notFound();
+    const { step } = view;
+    const refuse = (code: string, message: string): Response => HttpResponse.json({ error: { message, code } }, { status: 400 });
+    switch (action) {
+      case 'cancel':
+        if (isTerminalStep(step)) return refuse('458762', 'Job is already in a terminal state.');
+        if (job.script.cancellable === false) return refuse('458784', 'This job does not support cancel.');
+        job.lifecycle.override({ state: 'failure', message: 'Job was cancelled.', code: 458753, error: { code: '458753', message: 'Job was cancelled.' } }, true);
+        return new HttpResponse(null, { status: 200 });
+      case 'pause':
+        if (isTerminalStep(step)) return refuse('458762', 'Job is already in a terminal state.');
+        if (job.script.pausable === false) return refuse('458783', 'This job does not support pause.');
+        if (step.state !== 'running') return refuse('458776', 'The specified job is not currently running.');
+        job.lifecycle.override({ ...step, state: 'paused', message: 'Paused by user' }, true);
+        return new HttpResponse(null, { status: 200 });
+      case 'resume':
+        if (step.state !== 'paused') return refuse('458771', 'The specified job is running.');
+        job.lifecycle.override(undefined, false);
+        return new HttpResponse(null, { status: 200 });
+      default:
+        return refuse('262179', `Unexpected argument "action=${String(action)}".`);
+    }
+  }
+}
+
+function notFound(): Response {
+  return HttpResponse.json({ error: { message: "entry doesn't exist", code: '4', target: 'uuid' } }, { status: 404 });
+}
+
+function lookup(record: Record<string, unknown>, path: string): unknown {
+  let value: unknown = record;
+  for (const part of path.split('.')) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+/** ONTAP's query operators: `a|b` any of, `!x` not, `*` wildcard, `<`, `>`, `<=`, `>=`. */
+export function matchesOntapFilter(actual: unknown, filter: string): boolean {
+  return filter.split('|').some((alternative) => matchOne(actual, alternative));
+}
+
+function matchOne(actual: unknown, filter: string): boolean {
+  if (filter.startsWith('!')) return !matchOne(actual, filter.slice(1));
+  const text = actual === undefined || actual === null ? '' : String(actual);
+  for (const op of ['<=', '>=', '<', '>'] as const) {
+    if (!filter.startsWith(op)) continue;
+    const bound = filter.slice(op.length);
+    const [a, b] = Number.isFinite(Number(text)) && Number.isFinite(Number(bound)) ? [Number(text), Number(bound)] : [text, bound];
+    return op === '<=' ? a <= b : op === '>=' ? a >= b : op === '<' ? a < b : a > b;
+  }
+  if (filter.includes('*')) {
+    const pattern = new RegExp(`^${filter.split('*').map((part) => part.replace(/[.+?^${}()[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+    return pattern.test(text);
+  }
+  return text.toLowerCase() === filter.toLowerCase();
+}
+
+function project(record: Record<string, unknown>, fields: string[]): Record<string, unknown> {
+  if (fields.length === 0 || fields.includes('*') || fields.includes('**')) return record;
+  const out: Record<string, unknown> = { uuid: record['uuid'], _links: record['_links'] };
+  for (const field of fields) {
+    const top = field.split('.', 1)[0] as string;
+    if (top in record) out[top] = record[top];
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+import { SCHEDULE_CONSTANTS } from './options.js';
+
+/** The shape of a schedule: where delays start and where they stop growing. */
+export interface Schedule {
+  minDelayMs: number;
+  maxDelayMs: number;
+  /** Cap on an honoured `Retry-After`. */
+  retryAfterCapMs?: number;
+}
+
+/**
+ * The delay before poll `step + 1`, before jitter: `minDelayMs × 2^step`, capped at `maxDelayMs`.
+ * Non-decreasing in `step`.
+ */
+export function baseDelay(step: number, schedule: Schedule): number {
+  const grown = schedule.minDelayMs * SCHEDULE_CONSTANTS.factor ** Math.min(step, 64);
+  return Math.min(schedule.maxDelayMs, grown);
+}
+
+/**
+ * {@link baseDelay} with ±20 % jitter, kept within `[minDelayMs, maxDelayMs]`.
+ * @param random - a number in [0, 1), `Math.random` by default.
+ */
+export function jitteredDelay(step: number, schedule: Schedule, random: () => number = Math.random): number {
+  const base = baseDelay(step, schedule);
+  const jittered = base * (1 + SCHEDULE_CONSTANTS.jitter * (2 * random() - 1));
+  return Math.min(schedule.maxDelayMs, Math.max(schedule.minDelayMs, jittered));
+}
+
+/** What the poller does next. */
+export type NextPoll =
+  /** Poll again after `delayMs`. `final` when this poll is the last before the deadline. */
+  | { kind: 'poll'; delayMs: number; final: boolean }
+  /** No poll fits before the deadline: wait out `delayMs` and time out. */
+  | { kind: 'expire'; delayMs: number };
+
+/** Input of {@link planNextPoll}. */
+export interface PlanInput {
+  /** How many delays came before this one (0 after the first poll). */
+  step: number;
+  /** Milliseconds left until the deadline (`Infinity` for none). */
+  remainingMs: number;
+  /** From the last answer's `Retry-After`, if any. */
+  retryAfterMs?: number | undefined;
+  schedule: Schedule;
+  random?: () => number;
+}
+
+/**
+ * Places the next poll: the jittered delay, stretched by `Retry-After`; if that would land after
+ * (or too close to) the deadline, one last poll just before the deadline; if not even that fits,
+ * the deadline itself.
+ */
+export function planNextPoll(input: PlanInput): NextPoll {
+  const { schedule, remainingMs } = input;
+  let delayMs = jitteredDelay(input.step, schedule, input.random);
+  if (input.retryAfterMs !== undefined) {
+    const honoured = Math.min(input.retryAfterMs, schedule.retryAfterCapMs ?? SCHEDULE_CONSTANTS.maxRetryAfterMs);
+    if (honoured > delayMs) delayMs = honoured;
+  }
+  if (remainingMs === Infinity) return { kind: 'poll', delayMs, final: false };
+  const leadMs = Math.min(SCHEDULE_CONSTANTS.finalPollLeadMs, schedule.minDelayMs);
+  if (delayMs + leadMs <= remainingMs) return { kind: 'poll', delayMs, final: false };
+  if (remainingMs > leadMs) return { kind: 'poll', delayMs: remainingMs - leadMs, final: true };
+  return { kind: 'expire', delayMs: Math.max(0, remainingMs) };
+}

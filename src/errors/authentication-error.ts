@@ -1,0 +1,16 @@
+import { ApiError, type ApiErrorOptions } from './api-error.js';
+import { brand } from './jobwait-error.js';
+
+/** The vendor refused the credentials (401) or the permission (403). Retrying will not help. */
+export class AuthenticationError extends ApiError {
+  declare readonly name: 'AuthenticationError';
+  declare readonly code: 'AUTHENTICATION';
+
+  constructor(options: ApiErrorOptions) {
+    super(options);
+  }
+
+  static {
+    brand(this, 'AuthenticationError', 'AUTHENTICATION');
+  }
+}

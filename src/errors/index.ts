@@ -1,0 +1,13 @@
+export { JobwaitError, type JobwaitErrorCode } from './jobwait-error.js';
+export { JobFailedError } from './job-failed-error.js';
+export { JobCancelledError } from './job-cancelled-error.js';
+export { JobTimeoutError, type JobTimeoutErrorOptions, type PollOutcomes } from './job-timeout-error.js';
+export { JobNotFoundError, type JobNotFoundErrorOptions } from './job-not-found-error.js';
+export { WaitAbortedError, type WaitAbortedErrorOptions } from './wait-aborted-error.js';
+export { ApiError, type ApiErrorOptions, type VendorErrorDetails } from './api-error.js';
+export { AuthenticationError } from './authentication-error.js';
+export { RateLimitError } from './rate-limit-error.js';
+export { NetworkError, type NetworkErrorOptions } from './network-error.js';
+export { InvalidResponseError, type InvalidResponseErrorOptions, type ResponseIssue } from './invalid-response-error.js';
+export { UnsupportedOperationError } from './unsupported-operation-error.js';
+export { InvalidArgumentError } from './invalid-argument-error.js';

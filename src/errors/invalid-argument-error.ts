@@ -1,0 +1,18 @@
+import { brand, JobwaitError } from './jobwait-error.js';
+
+/** An argument or option was out of range or malformed. Raised before any request is sent. */
+export class InvalidArgumentError extends JobwaitError {
+  declare readonly name: 'InvalidArgumentError';
+  declare readonly code: 'INVALID_ARGUMENT';
+  /** The argument or option at fault (`timeoutMs`, `id`). */
+  readonly argument: string;
+
+  constructor(argument: string, problem: string) {
+    super(`Invalid ${argument}: ${problem}`);
+    this.argument = argument;
+  }
+
+  static {
+    brand(this, 'InvalidArgumentError', 'INVALID_ARGUMENT');
+  }
+}

@@ -1,0 +1,56 @@
+import type { Job } from '../model.js';
+import { brand, JobwaitError } from './jobwait-error.js';
+import { describeJob, describeLastState } from './describe.js';
+
+/** What the polls of a wait got: counts per HTTP status or per error code (`200`, `503`, `NETWORK`). */
+export type PollOutcomes = Readonly<Record<string, number>>;
+
+/** Arguments of {@link JobTimeoutError}. */
+export interface JobTimeoutErrorOptions<TRaw> {
+  vendor?: string;
+  jobId: string;
+  lastJob?: Job<TRaw> | undefined;
+  elapsedMs: number;
+  polls: number;
+  outcomes?: PollOutcomes;
+  /** The last transient error, if the last poll did not succeed. */
+  cause?: unknown;
+}
+
+/**
+ * The wait's deadline (`timeoutMs`) passed before the job ended. The message names the last state
+ * seen and a summary of what the polls got, so a timeout caused by a 403 or a dead network shows.
+ */
+export class JobTimeoutError<TRaw = unknown> extends JobwaitError {
+  declare readonly name: 'JobTimeoutError';
+  declare readonly code: 'JOB_TIMEOUT';
+  readonly jobId: string;
+  /** The last snapshot seen, if any poll succeeded. */
+  readonly lastJob: Job<TRaw> | undefined;
+  readonly elapsedMs: number;
+  /** Requests made by the wait (polls), successful or not. */
+  readonly polls: number;
+  /** Counts per HTTP status or error code. */
+  readonly outcomes: PollOutcomes;
+
+  constructor(options: JobTimeoutErrorOptions<TRaw>) {
+    const summary = Object.entries(options.outcomes ?? {})
+      .map(([key, count]) => `${key} x${count}`)
+      .join(', ');
+    const cause = options.cause instanceof Error ? `; last error: ${options.cause.message}` : '';
+    super(
+      `Timed out after ${Math.round(options.elapsedMs)} ms waiting for ${describeJob(options.vendor ?? options.lastJob?.vendor, options.jobId)}: ` +
+        `${describeLastState(options.lastJob)}; ${options.polls} poll${options.polls === 1 ? '' : 's'}${summary ? ` (${summary})` : ''}${cause}`,
+      { cause: options.cause },
+    );
+    this.jobId = options.jobId;
+    this.lastJob = options.lastJob;
+    this.elapsedMs = options.elapsedMs;
+    this.polls = options.polls;
+    this.outcomes = options.outcomes ?? {};
+  }
+
+  static {
+    brand(this, 'JobTimeoutError', 'JOB_TIMEOUT');
+  }
+}

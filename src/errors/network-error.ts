@@ -1,0 +1,37 @@
+import { brand, JobwaitError } from './jobwait-error.js';
+
+/** Arguments of {@link NetworkError}. */
+export interface NetworkErrorOptions {
+  method: string;
+  url: string;
+  /** A readable reason; the default is the cause's message. */
+  message?: string;
+  /** True when the per-request timeout (`requestTimeoutMs`) fired. */
+  timedOut?: boolean;
+  cause?: unknown;
+}
+
+/**
+ * The request got no HTTP answer: connection refused or reset, DNS, TLS, or the per-request
+ * timeout. A wait treats it as transient and keeps polling until its deadline.
+ */
+export class NetworkError extends JobwaitError {
+  declare readonly name: 'NetworkError';
+  declare readonly code: 'NETWORK';
+  readonly method: string;
+  readonly url: string;
+  /** True when the per-request timeout fired. */
+  readonly timedOut: boolean;
+
+  constructor(options: NetworkErrorOptions) {
+    const reason = options.message ?? (options.cause instanceof Error ? options.cause.message : 'network error');
+    super(`${options.method} ${options.url} failed: ${reason}`, { cause: options.cause });
+    this.method = options.method;
+    this.url = options.url;
+    this.timedOut = options.timedOut ?? false;
+  }
+
+  static {
+    brand(this, 'NetworkError', 'NETWORK');
+  }
+}

@@ -1,0 +1,44 @@
+import type { Job } from './model.js';
+import type { WaitOptions } from './options.js';
+
+/** Options of a single `getJob` call. */
+export interface GetJobOptions {
+  /** Aborts the request; the call then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Limits a vendor puts on waiting, declared by its client and applied by the core poller.
+ */
+export interface WaitPolicy {
+  /**
+   * The longest delay between two polls this vendor tolerates (ONTAP deletes finished jobs after
+   * 300 s, so its client sets 60 s). Caps `maxDelayMs` and any `Retry-After`.
+   */
+  readonly maxDelayMs?: number;
+}
+
+/**
+ * The least a client needs for the standalone `waitForJob` / `watchJob`: a vendor name and
+ * `getJob`. A custom adapter implements this and gets the waiting for free.
+ *
+ * `getJob` reports a job that does not exist by throwing `JobNotFoundError`; transient trouble as
+ * `NetworkError`, `RateLimitError` or an `ApiError` with a 5xx status. Anything else ends a wait.
+ */
+export interface JobSource<TRaw = unknown> {
+  readonly vendor: string;
+  getJob(id: string, options?: GetJobOptions): Promise<Job<TRaw>>;
+  /** Vendor limits on waiting; optional. */
+  readonly waitPolicy?: WaitPolicy;
+}
+
+/** A vendor client: fetch a job, wait for it, watch it, close the connections. */
+export interface JobClient<TRaw = unknown> extends JobSource<TRaw> {
+  /** Polls until the job ends (or meets `until`) and resolves with that snapshot. */
+  waitForJob(id: string, options?: WaitOptions<TRaw>): Promise<Job<TRaw>>;
+  /** Yields the first snapshot and every changed one; ends after the terminal one. */
+  watchJob(id: string, options?: WaitOptions<TRaw>): AsyncIterableIterator<Job<TRaw>>;
+  /** Closes the client's connections (not a caller's own `dispatcher`). */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}

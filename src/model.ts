@@ -1,0 +1,117 @@
+/**
+ * The normalized job model shared by every adapter.
+ *
+ * @packageDocumentation
+ */
+
+/** The state of a job, normalized across vendors. */
+export type JobState = 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled' | 'unknown';
+
+/** The state of a task (a step or sub-job of a job): a job state, or `skipped`. */
+export type TaskState = JobState | 'skipped';
+
+/** Every job state, in lifecycle order. */
+export const JOB_STATES: readonly JobState[] = Object.freeze([
+  'queued',
+  'running',
+  'paused',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'unknown',
+]);
+
+const TERMINAL: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled', 'skipped']);
+
+/**
+ * Whether a state is final: `succeeded`, `failed`, `cancelled`, and for tasks `skipped`.
+ * `unknown` is never terminal, so a state a mapping does not know keeps the wait going.
+ */
+export function isTerminal(state: JobState | TaskState): boolean {
+  return TERMINAL.has(state);
+}
+
+/** What went wrong, as the vendor reported it. */
+export interface JobError {
+  /** The vendor's error code, as a string (`"ECC00011"`, `"460770"`). */
+  code?: string;
+  message: string;
+  /** The parameter or object the error is about, where the vendor says. */
+  target?: string;
+}
+
+/** A step of a job (CAS tasks) or a sub-job (CCE). */
+export interface Task {
+  id: string;
+  name?: string;
+  type?: string;
+  /** Position of the task in its job, where the vendor numbers them. */
+  index?: number;
+  state: TaskState;
+  /** The vendor's own word for the state, untouched. */
+  vendorState: string;
+  message?: string;
+  error?: JobError;
+  createdAt?: Date;
+  updatedAt?: Date;
+  /** Children: CCE sub-jobs nest. */
+  tasks: Task[];
+}
+
+/** Completed (terminal) tasks out of all tasks. */
+export interface JobProgress {
+  completed: number;
+  total: number;
+}
+
+/**
+ * One snapshot of a job, normalized.
+ *
+ * @typeParam TRaw - the validated vendor payload, typed per adapter.
+ */
+export interface Job<TRaw = unknown> {
+  /** `'ontap' | 'cas' | 'cce'` or a custom adapter's name. */
+  vendor: string;
+  id: string;
+  type?: string;
+  description?: string;
+  state: JobState;
+  /** The vendor's own word for the state, untouched. */
+  vendorState: string;
+  message?: string;
+  error?: JobError;
+  createdAt?: Date;
+  startedAt?: Date;
+  updatedAt?: Date;
+  endedAt?: Date;
+  tasks: Task[];
+  /** From the tasks, where the vendor has them. */
+  progress?: JobProgress;
+  /** The validated vendor payload. */
+  raw: TRaw;
+}
+
+/** Counts the top-level tasks that are in a terminal state; `undefined` when there are none. */
+export function progressOf(tasks: readonly Task[]): JobProgress | undefined {
+  if (tasks.length === 0) return undefined;
+  let completed = 0;
+  for (const task of tasks) if (isTerminal(task.state)) completed++;
+  return { completed, total: tasks.length };
+}
+
+const ISO_8601 = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * Parses an ISO 8601 / RFC 3339 timestamp into a `Date`, or `undefined` when it is absent or not a
+ * real instant. A timestamp without an offset is read as UTC (never as the machine's local time).
+ * Never returns an Invalid Date.
+ */
+export function parseIsoDate(value: string | null | undefined): Date | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = ISO_8601.exec(value.trim());
+  if (!match) return undefined;
+  const offset = match[3] ?? 'Z';
+  const normalizedOffset = offset.length === 5 ? `${offset.slice(0, 3)}:${offset.slice(3)}` : offset;
+  const date = new Date(`${match[1]}T${match[2]}${normalizedOffset.toUpperCase()}`);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}

@@ -1,0 +1,181 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { getResponse, type RequestHandler } from 'msw';
+import type { Fault, FaultQueue } from './faults.js';
+
+/** A request the simulator received. */
+export interface RecordedRequest {
+  method: string;
+  /** Path and query, as sent. */
+  url: string;
+  /** The path alone. */
+  path: string;
+  /** The query, decoded. */
+  query: URLSearchParams;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  body: string;
+  /** `Date.now()` when it arrived. */
+  at: number;
+  /** The fault it met, if any. */
+  fault?: Fault['type'];
+}
+
+/** @internal */
+export interface LoopbackServerOptions {
+  host: string;
+  port: number;
+  handlers: () => readonly RequestHandler[];
+  faults: FaultQueue;
+  onRequest: (request: RecordedRequest) => void;
+}
+
+/** @internal */
+export interface LoopbackServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A real HTTP server on loopback that answers through msw request handlers (`getResponse`): msw
+ * does not see undici's requests, so the handlers run behind a socket, and faults are injected at
+ * the socket.
+ * @internal
+ */
+export async function startLoopbackServer(options: LoopbackServerOptions): Promise<LoopbackServer> {
+  const sockets = new Set<Socket>();
+  let origin = '';
+  const server: Server = createServer((req, res) => {
+    handle(req, res, origin, options).catch((error: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `simulator error: ${error instanceof Error ? error.message : String(error)}` } }));
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  origin = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  return {
+    url: origin,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, origin: string, options: LoopbackServerOptions): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks).toString('utf8');
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = req.url ?? '/';
+  const queryIndex = url.indexOf('?');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  const fault = options.faults.take(method, url);
+  const record: RecordedRequest = {
+    method,
+    url,
+    path: queryIndex === -1 ? url : url.slice(0, queryIndex),
+    query: new URLSearchParams(queryIndex === -1 ? '' : url.slice(queryIndex + 1)),
+    headers,
+    body,
+    at: Date.now(),
+  };
+  if (fault) record.fault = fault.type;
+  options.onRequest(record);
+
+  switch (fault?.type) {
+    case 'reset':
+      req.socket.destroy();
+      return;
+    case 'hang':
+      return;
+    case 'delay':
+      await sleep(fault.ms);
+      break;
+    case 'status': {
+      const text = fault.body === undefined ? '' : typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body);
+      const type = fault.body === undefined || typeof fault.body === 'string' ? 'text/plain' : 'application/json';
+      res.writeHead(fault.status, { 'content-type': type, ...fault.headers });
+      res.end(text);
+      return;
+    }
+    case 'rate-limit':
+      res.writeHead(429, {
+        'content-type': 'application/json',
+        ...(fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) }),
+      });
+      res.end(JSON.stringify({ error: { message: 'Too many requests', code: '429' } }));
+      return;
+    case 'raw':
+      res.writeHead(fault.status ?? 200, { 'content-type': fault.contentType ?? 'text/html', ...fault.headers });
+      res.end(fault.body);
+      return;
+    default:
+      break;
+  }
+
+  const request = new Request(origin + url, {
+    method,
+    headers: Object.entries(headers).filter(([name]) => name !== 'host' && name !== 'connection'),
+    ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
+  });
+  const response = (await getResponse([...options.handlers()], request)) ?? notHandled(method, record.path);
+  const payload = Buffer.from(await response.arrayBuffer());
+  const outHeaders: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    outHeaders[name] = value;
+  });
+
+  switch (fault?.type) {
+    case 'reset-mid-body':
+      outHeaders['content-length'] = String(payload.length);
+      res.writeHead(response.status, outHeaders);
+      res.write(payload.subarray(0, Math.max(1, payload.length >> 1)));
+      await sleep(5);
+      req.socket.destroy();
+      return;
+    case 'truncate':
+      outHeaders['content-length'] = String(payload.length);
+      res.writeHead(response.status, outHeaders);
+      res.write(payload.subarray(0, Math.max(1, payload.length >> 1)));
+      req.socket.end();
+      return;
+    case 'trickle': {
+      outHeaders['content-length'] = String(payload.length);
+      res.writeHead(response.status, outHeaders);
+      const size = Math.max(1, fault.chunkBytes ?? 1);
+      for (let offset = 0; offset < payload.length; offset += size) {
+        if (res.destroyed) return;
+        res.write(payload.subarray(offset, offset + size));
+        await sleep(fault.intervalMs);
+      }
+      res.end();
+      return;
+    }
+    default:
+      res.writeHead(response.status, outHeaders);
+      res.end(payload);
+  }
+}
+
+function notHandled(method: string, path: string): Response {
+  return Response.json({ error: { message: `the simulator has no route for ${method} ${path}`, code: 'NO_ROUTE' } }, { status: 404 });
+}

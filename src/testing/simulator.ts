@@ -1,0 +1,81 @@
+import type { RequestHandler } from 'msw';
+import { OntapSimulation } from '../../adapters/ontap/simulator.js';
+import { FaultQueue, type Fault } from './faults.js';
+import { startLoopbackServer, type RecordedRequest } from './server.js';
+
+/** Options of {@link startSimulator}. */
+export interface SimulatorOptions {
+  /** @default 0 (any free port) */
+  port?: number;
+  /** Loopback only. @default '127.0.0.1' */
+  host?: string;
+}
+
+/** A running simulator of the vendors' job APIs on a real loopback HTTP server. */
+export interface Simulator {
+  /** `http://127.0.0.1:<port>`: the `baseUrl` / `endpoint` to give a client. */
+  readonly url: string;
+  /** Script ONTAP jobs. */
+  readonly ontap: OntapSimulation;
+  /** Every request received, oldest first. */
+  readonly requests: RecordedRequest[];
+  /** Injects a fault into the next matching request(s). */
+  fault(fault: Fault): void;
+  /** Drops every pending fault. */
+  clearFaults(): void;
+  /** Drops faults, recorded requests, scripted jobs and credentials. */
+  reset(): void;
+  /** The msw request handlers behind the server, for a setup of your own (`setupServer`). */
+  handlers(): RequestHandler[];
+  /** Stops the server and drops its connections (hanging ones too). */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/**
+ * Starts the simulator on loopback. msw does not see undici's requests, so the vendors' msw
+ * handlers run behind a real `node:http` server (through msw's `getResponse`): every test
+ * exercises real sockets.
+ *
+ * @example
+ * ```ts
+ * await using sim = await startSimulator();
+ * const uuid = sim.ontap.addJob({ steps: [{ state: 'running', polls: 2 }, { state: 'success' }] });
+ * const ontap = createOntapClient({ baseUrl: sim.url, auth: { username: 'admin', password: 'x' } });
+ * await ontap.waitForJob(uuid, { minDelayMs: 10 });
+ * ```
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK.has(host)) throw new Error(`the simulator listens on loopback only, not ${host}`);
+  const ontap = new OntapSimulation();
+  const faults = new FaultQueue();
+  const requests: RecordedRequest[] = [];
+  let handlers: RequestHandler[] = ontap.handlers();
+  const server = await startLoopbackServer({
+    host,
+    port: options.port ?? 0,
+    handlers: () => handlers,
+    faults,
+    onRequest: (request) => requests.push(request),
+  });
+  const close = (): Promise<void> => server.close();
+  return {
+    url: server.url,
+    ontap,
+    requests,
+    fault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    reset: () => {
+      faults.clear();
+      requests.length = 0;
+      ontap.reset();
+      handlers = ontap.handlers();
+    },
+    handlers: () => [...handlers],
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

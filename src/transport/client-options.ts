@@ -1,0 +1,126 @@
+import type { Dispatcher } from 'undici';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import type { Logger } from './logger.js';
+
+/** Per-request retries (p-retry) of transient failures: network errors, 429, 502, 503, 504. */
+export interface RetryOptions {
+  /**
+   * Retries after the first attempt. `0` turns request retries off (a wait still polls again).
+   * @default 2
+   */
+  retries?: number;
+  /**
+   * The delay before the first retry, in milliseconds; later ones double, with jitter.
+   * @default 200
+   */
+  minTimeoutMs?: number;
+  /**
+   * The cap of one retry delay. A `Retry-After` longer than this is left to the wait's schedule.
+   * @default 2_000
+   */
+  maxTimeoutMs?: number;
+}
+
+/** Options every client takes. */
+export interface ClientOptions {
+  /**
+   * An undici `Dispatcher` (a `ProxyAgent`, a `MockAgent`, your own `Agent`). The client then uses
+   * it instead of its own keep-alive `Agent`, and `close()` leaves it open. TLS options then belong
+   * on your dispatcher.
+   */
+  dispatcher?: Dispatcher;
+  /**
+   * The longest one request may take, from sending to the last byte of the body, in milliseconds.
+   * @default 30_000
+   */
+  requestTimeoutMs?: number;
+  /** Per-request retry settings, or `false` for none. */
+  retry?: RetryOptions | false;
+  /**
+   * The `User-Agent` header.
+   * @default `jobwait/<version>`
+   */
+  userAgent?: string;
+  /** Receives debug lines (one per request) and warnings. Never given a credential. */
+  logger?: Logger;
+  /**
+   * A response body larger than this is refused with `InvalidResponseError`, in bytes.
+   * @default 8_388_608 (8 MiB)
+   */
+  maxResponseBytes?: number;
+}
+
+/** TLS settings of a client that makes its own `Agent`. Verification is on by default. */
+export interface TlsOptions {
+  /** Certificate authorities to trust (PEM), e.g. a cluster's self-signed CA. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** A client certificate (PEM), for certificate authentication. */
+  cert?: string | Buffer;
+  /** The client certificate's private key (PEM). */
+  key?: string | Buffer;
+  /**
+   * `false` turns certificate verification off. Insecure: logged as a warning once per client.
+   * @default true
+   */
+  rejectUnauthorized?: boolean;
+  /** The name to verify the certificate against, when it differs from the URL's host. */
+  servername?: string;
+}
+
+/** The version in the default `User-Agent`. */
+export const VERSION = '0.1.0';
+
+/** Transport defaults, in one place. */
+export const CLIENT_DEFAULTS = Object.freeze({
+  requestTimeoutMs: 30_000,
+  retries: 2,
+  retryMinTimeoutMs: 200,
+  retryMaxTimeoutMs: 2_000,
+  userAgent: `jobwait/${VERSION}`,
+  maxResponseBytes: 8 * 1024 * 1024,
+});
+
+/** @internal */
+export interface ResolvedClientOptions {
+  dispatcher: Dispatcher | undefined;
+  requestTimeoutMs: number;
+  retries: number;
+  retryMinTimeoutMs: number;
+  retryMaxTimeoutMs: number;
+  userAgent: string;
+  logger: Logger | undefined;
+  maxResponseBytes: number;
+}
+
+/** Fills in defaults and validates. @internal */
+export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
+  const retry = options.retry === false ? { retries: 0 } : (options.retry ?? {});
+  const resolved: ResolvedClientOptions = {
+    dispatcher: options.dispatcher,
+    requestTimeoutMs: options.requestTimeoutMs ?? CLIENT_DEFAULTS.requestTimeoutMs,
+    retries: retry.retries ?? CLIENT_DEFAULTS.retries,
+    retryMinTimeoutMs: retry.minTimeoutMs ?? CLIENT_DEFAULTS.retryMinTimeoutMs,
+    retryMaxTimeoutMs: retry.maxTimeoutMs ?? Math.max(CLIENT_DEFAULTS.retryMaxTimeoutMs, retry.minTimeoutMs ?? 0),
+    userAgent: options.userAgent ?? CLIENT_DEFAULTS.userAgent,
+    logger: options.logger,
+    maxResponseBytes: options.maxResponseBytes ?? CLIENT_DEFAULTS.maxResponseBytes,
+  };
+  positive('requestTimeoutMs', resolved.requestTimeoutMs, 1, 2_147_483_647);
+  positive('retry.retries', resolved.retries, 0, 100, true);
+  positive('retry.minTimeoutMs', resolved.retryMinTimeoutMs, 0, 600_000);
+  positive('retry.maxTimeoutMs', resolved.retryMaxTimeoutMs, resolved.retryMinTimeoutMs, 600_000);
+  positive('maxResponseBytes', resolved.maxResponseBytes, 1, 1024 * 1024 * 1024, true);
+  if (typeof resolved.userAgent !== 'string' || /[\r\n\0]/.test(resolved.userAgent)) {
+    throw new InvalidArgumentError('userAgent', 'must be a string without line breaks');
+  }
+  if (resolved.dispatcher !== undefined && typeof (resolved.dispatcher as { request?: unknown }).request !== 'function') {
+    throw new InvalidArgumentError('dispatcher', 'must be an undici Dispatcher');
+  }
+  return resolved;
+}
+
+function positive(name: string, value: unknown, min: number, max: number, integer = false): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new InvalidArgumentError(name, `must be a${integer ? 'n integer' : ' number'} from ${min} to ${max}, got ${String(value)}`);
+  }
+}

@@ -1,0 +1,346 @@
+import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
+import pRetry from 'p-retry';
+import { Agent, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { ApiError, type VendorErrorDetails } from '../errors/api-error.js';
+import { AuthenticationError } from '../errors/authentication-error.js';
+import { InvalidResponseError, type ResponseIssue } from '../errors/invalid-response-error.js';
+import { NetworkError } from '../errors/network-error.js';
+import { RateLimitError } from '../errors/rate-limit-error.js';
+import type { ResolvedClientOptions, TlsOptions } from './client-options.js';
+import { createRedactor } from './redact.js';
+import { parseRetryAfter } from './retry-after.js';
+
+/** What an adapter's signer sees of a request. @internal */
+export interface RequestToSign {
+  method: string;
+  /** The path with its query, as sent. */
+  path: string;
+  /** `host[:port]` of the origin. */
+  host: string;
+  /** Headers already set (lower-case names). */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Configuration an adapter gives its transport. @internal */
+export interface HttpClientConfig {
+  origin: string;
+  host: string;
+  options: ResolvedClientOptions;
+  tls?: TlsOptions | undefined;
+  /** Adds credentials to a request: called per attempt (a retried request is signed again). */
+  authorize?: (request: RequestToSign) => Record<string, string>;
+  /** Values that must never leave the client (passwords, tokens, keys): cut out of error texts. */
+  secrets?: readonly (string | undefined)[];
+  /** Reads the vendor's error body. */
+  parseErrorBody?: (body: unknown, headers: IncomingHttpHeaders) => VendorErrorDetails;
+}
+
+/** One request. @internal */
+export interface HttpRequest<S extends z.ZodType> {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Path and query, already encoded. */
+  path: string;
+  /** Validates the body of a 2xx answer; an empty body is read as `undefined`. */
+  schema: S;
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+}
+
+/** A validated answer. @internal */
+export interface HttpResponse<T> {
+  status: number;
+  headers: IncomingHttpHeaders;
+  data: T;
+}
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Statuses that say the server did not act, so even a non-idempotent request may go again. */
+const NOT_PROCESSED_STATUS = new Set([429, 503]);
+const TLS_TRUST_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED',
+]);
+const SNIPPET_LENGTH = 512;
+
+class BodyTooLarge extends Error {}
+
+/**
+ * The transport every adapter uses: one keep-alive undici `Agent` (or the caller's dispatcher),
+ * a per-request timeout, p-retry retries of transient failures, a cap on body size, zod validation,
+ * vendor error bodies turned into typed errors, and credentials that no error text can reach.
+ * @internal
+ */
+export class HttpClient {
+  readonly #config: HttpClientConfig;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #redact: (text: string) => string;
+  readonly #baseHeaders: Record<string, string>;
+  #closed = false;
+
+  constructor(config: HttpClientConfig) {
+    this.#config = config;
+    const { options, tls } = config;
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher =
+      options.dispatcher ??
+      new Agent({
+        connect: {
+          ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
+          ...(tls?.cert === undefined ? {} : { cert: tls.cert }),
+          ...(tls?.key === undefined ? {} : { key: tls.key }),
+          ...(tls?.servername === undefined ? {} : { servername: tls.servername }),
+          rejectUnauthorized: tls?.rejectUnauthorized ?? true,
+        },
+      });
+    if (tls?.rejectUnauthorized === false) {
+      const warning = `jobwait: TLS certificate verification is off for ${config.origin} (tls.rejectUnauthorized: false); trust the server's CA with tls.ca instead`;
+      if (options.logger?.warn) options.logger.warn(warning, { origin: config.origin });
+      else process.emitWarning(warning, { code: 'JOBWAIT_TLS_INSECURE' });
+    }
+    this.#redact = createRedactor(config.secrets ?? []);
+    this.#baseHeaders = { accept: 'application/json', 'user-agent': options.userAgent };
+  }
+
+  get origin(): string {
+    return this.#config.origin;
+  }
+
+  /** Cuts every known secret out of a text. */
+  redact(text: string): string {
+    return this.#redact(text);
+  }
+
+  /** Sends a request, retrying transient failures, and validates the answer. */
+  async request<S extends z.ZodType>(request: HttpRequest<S>): Promise<HttpResponse<z.infer<S>>> {
+    if (this.#closed) throw new NetworkError({ method: request.method, url: this.#config.origin + request.path, message: 'the client is closed' });
+    const { options } = this.#config;
+    if (options.retries === 0) return this.#attempt(request);
+    return pRetry(() => this.#attempt(request), {
+      retries: options.retries,
+      minTimeout: options.retryMinTimeoutMs,
+      maxTimeout: options.retryMaxTimeoutMs,
+      factor: 2,
+      randomize: true,
+      signal: request.signal,
+      shouldRetry: ({ error }) => this.#shouldRetry(error, request),
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        if (retriesLeft === 0 || !this.#shouldRetry(error, request)) return;
+        const retryAfterMs = error instanceof ApiError ? error.retryAfterMs : undefined;
+        options.logger?.debug?.(`jobwait: retrying ${request.method} ${request.path} after attempt ${attemptNumber}: ${error.message}`, {
+          method: request.method,
+          path: request.path,
+          attempt: attemptNumber,
+          retryAfterMs,
+        });
+        if (retryAfterMs) await delay(retryAfterMs, request.signal);
+      },
+    });
+  }
+
+  /** Closes the client's own Agent (a caller's dispatcher stays open). Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  #shouldRetry(error: unknown, request: HttpRequest<z.ZodType>): boolean {
+    if (request.signal?.aborted) return false;
+    const idempotent = request.method === 'GET';
+    if (error instanceof NetworkError) {
+      return idempotent || (error.cause as { code?: unknown } | undefined)?.code === 'ECONNREFUSED';
+    }
+    if (error instanceof ApiError && RETRYABLE_STATUS.has(error.status)) {
+      if (!idempotent && !NOT_PROCESSED_STATUS.has(error.status)) return false;
+      return error.retryAfterMs === undefined || error.retryAfterMs <= this.#config.options.retryMaxTimeoutMs;
+    }
+    return false;
+  }
+
+  async #attempt<S extends z.ZodType>(request: HttpRequest<S>): Promise<HttpResponse<z.infer<S>>> {
+    const { options } = this.#config;
+    const url = this.#config.origin + request.path;
+    const body = request.body === undefined ? '' : JSON.stringify(request.body);
+    const headers: Record<string, string> = { ...this.#baseHeaders };
+    if (body) headers['content-type'] = 'application/json';
+    if (this.#config.authorize) {
+      Object.assign(headers, this.#config.authorize({ method: request.method, path: request.path, host: this.#config.host, headers, body }));
+    }
+
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, options.requestTimeoutMs);
+    const onCallerAbort = (): void => controller.abort();
+    request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    if (request.signal?.aborted) controller.abort();
+    const started = performance.now();
+
+    let status = 0;
+    let responseHeaders: IncomingHttpHeaders = {};
+    let raw: Buffer;
+    try {
+      const response = await this.#dispatcher.request({
+        origin: this.#config.origin,
+        path: request.path,
+        method: request.method,
+        headers,
+        body: body || null,
+        signal: controller.signal,
+      });
+      status = response.statusCode;
+      responseHeaders = response.headers as IncomingHttpHeaders;
+      raw = await readBody(response.body, responseHeaders, options.maxResponseBytes);
+    } catch (error) {
+      if (request.signal?.aborted) throw request.signal.reason;
+      if (error instanceof BodyTooLarge) {
+        throw new InvalidResponseError({
+          status,
+          method: request.method,
+          url,
+          reason: `the body is larger than maxResponseBytes (${options.maxResponseBytes} bytes)`,
+        });
+      }
+      throw this.#networkError(request.method, url, error, timedOut);
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onCallerAbort);
+    }
+
+    options.logger?.debug?.(`jobwait: ${request.method} ${request.path} ${status} in ${Math.round(performance.now() - started)} ms`, {
+      method: request.method,
+      path: request.path,
+      status,
+    });
+
+    if (status < 200 || status > 299) throw this.#apiError(request.method, url, status, responseHeaders, raw);
+
+    let json: unknown;
+    if (raw.length > 0) {
+      try {
+        json = JSON.parse(raw.toString('utf8'));
+      } catch (error) {
+        throw new InvalidResponseError({ status, method: request.method, url, reason: 'the body is not JSON', bodySnippet: this.#snippet(raw), cause: error });
+      }
+    }
+    const parsed = request.schema.safeParse(json);
+    if (!parsed.success) {
+      throw new InvalidResponseError({
+        status,
+        method: request.method,
+        url,
+        reason: 'the body does not match the expected schema',
+        issues: parsed.error.issues.map((issue): ResponseIssue => ({ path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: issue.message })),
+        bodySnippet: this.#snippet(raw),
+      });
+    }
+    return { status, headers: responseHeaders, data: parsed.data as z.infer<S> };
+  }
+
+  #apiError(method: string, url: string, status: number, headers: IncomingHttpHeaders, raw: Buffer): ApiError {
+    let details: VendorErrorDetails = {};
+    let json: unknown;
+    try {
+      json = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (json !== undefined && this.#config.parseErrorBody) {
+      try {
+        details = this.#config.parseErrorBody(json, headers);
+      } catch {
+        details = {};
+      }
+    }
+    const requestId = details.requestId ?? headerValue(headers['x-request-id']);
+    const options = {
+      status,
+      method,
+      url,
+      vendorCode: details.vendorCode === undefined ? undefined : this.#redact(String(details.vendorCode)),
+      vendorMessage: details.vendorMessage === undefined ? (json === undefined ? STATUS_CODES[status] : undefined) : this.#redact(details.vendorMessage),
+      target: details.target === undefined ? undefined : this.#redact(details.target),
+      requestId: requestId === undefined ? undefined : this.#redact(requestId),
+      retryAfterMs: parseRetryAfter(headers['retry-after']),
+    };
+    if (status === 401 || status === 403) return new AuthenticationError(options);
+    if (status === 429) return new RateLimitError(options);
+    return new ApiError(options);
+  }
+
+  #networkError(method: string, url: string, error: unknown, timedOut: boolean): NetworkError {
+    if (timedOut) {
+      return new NetworkError({ method, url, timedOut: true, message: `no complete answer within ${this.#config.options.requestTimeoutMs} ms (requestTimeoutMs)`, cause: error });
+    }
+    const cause = (error as { cause?: unknown })?.cause ?? error;
+    const code = (cause as { code?: unknown })?.code;
+    let message = cause instanceof Error ? cause.message : String(cause);
+    if (typeof code === 'string' && !message.includes(code)) message = `${message} (${code})`;
+    if (typeof code === 'string' && TLS_TRUST_CODES.has(code)) {
+      message += '. To trust a self-signed or private CA, pass its PEM certificate as tls.ca (or, insecurely, tls.rejectUnauthorized: false)';
+    } else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+      message += '. The certificate does not name this host: connect by a name it lists, or set tls.servername';
+    }
+    return new NetworkError({ method, url, message: this.#redact(message), cause: error });
+  }
+
+  #snippet(raw: Buffer): string {
+    return this.#redact(raw.subarray(0, SNIPPET_LENGTH * 4).toString('utf8').slice(0, SNIPPET_LENGTH));
+  }
+
+  /** Secret-free view for `util.inspect`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `HttpClient { origin: ${JSON.stringify(this.#config.origin)} }`;
+  }
+
+  toJSON(): { origin: string } {
+    return { origin: this.#config.origin };
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readBody(body: Dispatcher.ResponseData['body'], headers: IncomingHttpHeaders, limit: number): Promise<Buffer> {
+  const declared = Number(headerValue(headers['content-length']));
+  if (Number.isFinite(declared) && declared > limit) {
+    body.destroy();
+    throw new BodyTooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      body.destroy();
+      throw new BodyTooLarge();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,17 @@
+/** The text that replaces a secret. */
+export const REDACTED = '[REDACTED]';
+
+/**
+ * Makes a function that removes every occurrence of the given secrets from a text (secrets shorter
+ * than 4 characters are left out: they would mangle ordinary words).
+ * @internal
+ */
+export function createRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
+  const list = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4))].sort((a, b) => b.length - a.length);
+  if (list.length === 0) return (text) => text;
+  return (text) => {
+    let out = text;
+    for (const secret of list) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    return out;
+  };
+}

@@ -1,0 +1,31 @@
+import { defineConfig, type Options } from 'tsup';
+
+const shared: Options = {
+  entry: {
+    index: 'src/index.ts',
+    ontap: 'adapters/ontap/index.ts',
+    cas: 'adapters/cas/index.ts',
+    cce: 'adapters/cce/index.ts',
+    testing: 'src/testing/index.ts',
+  },
+  target: 'node20',
+  platform: 'node',
+  // Shared code goes to shared chunks in both formats: one class identity across entries, so an
+  // error thrown by `jobwait/ontap` is `instanceof` the class `jobwait` exports, in ESM and in CJS.
+  splitting: true,
+  treeshake: false,
+  sourcemap: false,
+  outDir: 'dist',
+};
+
+export default defineConfig([
+  { ...shared, format: ['esm'], dts: true },
+  {
+    ...shared,
+    format: ['cjs'],
+    dts: true,
+    // p-retry 7 is ESM only, and `require(esm)` is on by default only from Node 20.19: the CommonJS
+    // build carries its own copy so that `require('jobwait')` works on every Node >= 20.18.1.
+    noExternal: ['p-retry', 'is-network-error'],
+  },
+]);
