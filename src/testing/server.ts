@@ -17,6 +17,8 @@ export interface RecordedRequest {
   body: string;
   /** `Date.now()` when it arrived. */
   at: number;
+  /** The client's port: requests on one kept-alive connection share it. */
+  remotePort: number;
   /** The fault it met, if any. */
   fault?: Fault['type'];
 }
@@ -97,6 +99,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, origin: string,
     headers,
     body,
     at: Date.now(),
+    remotePort: req.socket.remotePort ?? 0,
   };
   if (fault) record.fault = fault.type;
   options.onRequest(record);
