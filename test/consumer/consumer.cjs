@@ -1,12 +1,11 @@
 // A CommonJS consumer: resolves `jobwait` through the package's exports map (self-reference).
+// The test starts the simulator and passes its URL and a scripted job's uuid in the environment.
 'use strict';
 const jobwait = require('jobwait');
 const { createOntapClient } = require('jobwait/ontap');
-const { startSimulator } = require('jobwait/testing');
 
 async function main() {
-  const sim = await startSimulator();
-  const ontap = createOntapClient({ baseUrl: sim.url, auth: { username: 'admin', password: 'secret-pw' }, retry: false });
+  const ontap = createOntapClient({ baseUrl: process.env.SIM_URL, auth: { username: 'admin', password: 'secret-pw' }, retry: false });
   const result = { format: 'cjs' };
   try {
     await ontap.getJob('00000000-0000-4000-8000-000000000000');
@@ -14,12 +13,10 @@ async function main() {
     result.notFound = error instanceof jobwait.JobNotFoundError && error instanceof jobwait.JobwaitError;
     result.code = error.code;
   }
-  const uuid = sim.ontap.addJob();
-  const job = await ontap.waitForJob(uuid, { minDelayMs: 2, maxDelayMs: 5 });
+  const job = await ontap.waitForJob(process.env.JOB_UUID, { minDelayMs: 2, maxDelayMs: 5 });
   result.state = job.state;
   result.isTerminal = jobwait.isTerminal(job.state);
   await ontap.close();
-  await sim.close();
   process.stdout.write(JSON.stringify(result));
 }
 

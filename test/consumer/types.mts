@@ -1,0 +1,24 @@
+// Type-checks the published declarations (dist/*.d.ts) as an ES module consumer sees them.
+import { JobNotFoundError, JobwaitError, waitForJob, type Job, type JobSource } from 'jobwait';
+import { createOntapClient, type OntapJob, type OntapJobRaw } from 'jobwait/ontap';
+import { startSimulator, type Simulator } from 'jobwait/testing';
+
+const ontap = createOntapClient({ baseUrl: 'https://cluster1.example.com', auth: { username: 'admin', password: 'x' } });
+const job: OntapJob = await ontap.waitForJob('00000000-0000-4000-8000-000000000000', { timeoutMs: 600_000, onProgress: (j) => j.state });
+const uuid: string = job.raw.uuid;
+const state: OntapJobRaw['state'] = job.raw.state;
+// @ts-expect-error the raw payload is typed from its schema: an unknown field is `unknown`
+job.raw.not_a_field.length;
+const custom: JobSource<{ n: number }> = { vendor: 'custom', getJob: async (id) => ({ vendor: 'custom', id, state: 'succeeded', vendorState: 'done', tasks: [], raw: { n: 1 } }) };
+const done: Job<{ n: number }> = await waitForJob(custom, 'x');
+const n: number = done.raw.n;
+const error: unknown = new Error();
+if (error instanceof JobNotFoundError) {
+  const code: 'JOB_NOT_FOUND' = error.code;
+  const last: Job | undefined = error.lastJob;
+  void code, last;
+}
+const base: JobwaitError | undefined = undefined;
+const sim: Simulator = await startSimulator();
+await sim.close();
+void uuid, state, n, base;
