@@ -58,7 +58,9 @@ export class OntapSimulation {
   addJob(script: OntapJobScript = {}): string {
     const uuid = script.uuid ?? randomUUID();
     const steps = script.steps && script.steps.length > 0 ? script.steps : [...ONTAP_DEFAULT_STEPS];
-    const lifecycle = new Lifecycle<OntapStep>(steps, { deleteAfterMs: ONTAP_JOB_RETENTION_MS, ...script }, isTerminalStep);
+    // ONTAP's retention applies unless the script says when the job goes.
+    const retention = script.deleteAfterMs === undefined && script.deleteAfterPolls === undefined ? { deleteAfterMs: ONTAP_JOB_RETENTION_MS } : {};
+    const lifecycle = new Lifecycle<OntapStep>(steps, { ...retention, ...script }, isTerminalStep);
     this.#jobs.set(uuid, { script: { ...script, uuid }, lifecycle });
     return uuid;
   }
@@ -114,8 +116,7 @@ export class OntapSimulation {
 
   #record(job: SimJob, step: OntapStep, now: number): Record<string, unknown> {
     if (step.state !== 'queued') job.startedAt ??= now;
-    if (isTerminalStep(step)) job.endedAt ??= now;
-    else job.endedAt = undefined;
+    job.endedAt = isTerminalStep(step) ? (job.lifecycle.endedAt ?? now) : undefined;
     const { script } = job;
     const record: Record<string, unknown> = {
       uuid: script.uuid,
@@ -149,6 +150,10 @@ export class OntapSimulation {
       if (!filters.every(([key, value]) => matchesOntapFilter(lookup(this.#record(job, peeked.step, now), key), value))) continue;
       matched.push(job);
     }
+    if (params.get('return_records') === 'false') {
+      return HttpResponse.json({ num_records: matched.length });
+    }
+    // A collection read of a job counts as a poll of it (batched polling reads jobs this way).
     const page = matched.slice(start, start + maxRecords).map((job) => {
       const view = job.lifecycle.poll(now);
       const record = view.kind === 'visible' ? this.#record(job, view.step, now) : {};
@@ -159,9 +164,6 @@ export class OntapSimulation {
       const next = new URLSearchParams(params);
       next.set('start.index', String(start + maxRecords));
       (body['_links'] as Record<string, unknown>)['next'] = { href: `${url.pathname}?${next.toString()}` };
-    }
-    if (params.get('return_records') === 'false') {
-      return HttpResponse.json({ num_records: matched.length });
     }
     return HttpResponse.json(body);
   }
@@ -214,7 +216,9 @@ export function matchesOntapFilter(actual: unknown, filter: string): boolean {
 
 function matchOne(actual: unknown, filter: string): boolean {
   if (filter.startsWith('!')) return !matchOne(actual, filter.slice(1));
-  const text = actual === undefined || actual === null ? '' : String(actual);
+  // A field the record does not have matches no value, comparison or pattern.
+  if (actual === undefined || actual === null) return false;
+  const text = String(actual);
   for (const op of ['<=', '>=', '<', '>'] as const) {
     if (!filter.startsWith(op)) continue;
     const bound = filter.slice(op.length);

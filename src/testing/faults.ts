@@ -50,7 +50,11 @@ export class FaultQueue {
   #faults: { fault: Fault; left: number }[] = [];
 
   add(fault: Fault): void {
-    this.#faults.push({ fault, left: fault.times ?? 1 });
+    const times = fault.times ?? 1;
+    if (!(times >= 1) || (!Number.isInteger(times) && times !== Infinity)) {
+      throw new RangeError(`a fault's times must be a whole number of 1 or more (or Infinity), got ${String(fault.times)}`);
+    }
+    this.#faults.push({ fault, left: times });
   }
 
   clear(): void {
@@ -65,7 +69,10 @@ export class FaultQueue {
       const { fault } = entry;
       if (fault.method !== undefined && fault.method.toUpperCase() !== method) continue;
       if (typeof fault.path === 'string' && !pathname.includes(fault.path)) continue;
-      if (fault.path instanceof RegExp && !fault.path.test(url)) continue;
+      if (fault.path instanceof RegExp) {
+        fault.path.lastIndex = 0; // a /g or /y pattern would otherwise resume where it stopped
+        if (!fault.path.test(url)) continue;
+      }
       entry.left--;
       if (entry.left <= 0) this.#faults.splice(i, 1);
       return fault;

@@ -34,6 +34,8 @@ export class Lifecycle<TStep extends StepTiming> {
   #index = 0;
   #shownInStep = 0;
   #enteredAt: number;
+  /** A step counted in polls begins when a poll first sees it. */
+  #enteredOnNextView = false;
   #hiddenPolls = 0;
   #terminalAt: number | undefined;
   #terminalPolls = 0;
@@ -55,7 +57,7 @@ export class Lifecycle<TStep extends StepTiming> {
     return this.#view(now, true);
   }
 
-  /** What the job shows now, without counting a poll (collection queries, actions). */
+  /** What the job shows now, without counting a poll (filters, actions). */
   peek(now: number = Date.now()): LifecycleView<TStep> {
     return this.#view(now, false);
   }
@@ -67,6 +69,11 @@ export class Lifecycle<TStep extends StepTiming> {
     this.#enteredAt = now;
     this.#shownInStep = 0;
     if (step && this.#isTerminal(step) && this.#terminalAt === undefined) this.#terminalAt = now;
+  }
+
+  /** When the job reached its terminal step (`undefined` before), in `Date.now()` time. */
+  get endedAt(): number | undefined {
+    return this.#terminalAt;
   }
 
   /** Deletes the job: every later poll answers 404. */
@@ -85,11 +92,16 @@ export class Lifecycle<TStep extends StepTiming> {
       else this.#enteredAt = this.#createdAt + (v.hiddenForMs ?? 0);
       return { kind: 'missing', reason: 'hidden' };
     }
+    if (this.#enteredOnNextView) {
+      this.#enteredAt = now;
+      this.#enteredOnNextView = false;
+    }
     if (!this.#frozen && !this.#override) this.#advanceByTime(now);
     const step = this.#override ?? (this.#steps[this.#index] as TStep);
     const index = this.#index;
     if (this.#isTerminal(step)) {
-      this.#terminalAt ??= now;
+      // The end is when the script reached the terminal step, seen or not.
+      this.#terminalAt ??= this.#enteredAt;
       const expiredByTime = v.deleteAfterMs !== undefined && now - this.#terminalAt >= v.deleteAfterMs;
       const expiredByPolls = v.deleteAfterPolls !== undefined && this.#terminalPolls >= v.deleteAfterPolls;
       if (expiredByTime || expiredByPolls) {
@@ -104,7 +116,7 @@ export class Lifecycle<TStep extends StepTiming> {
       if (polls !== undefined && this.#shownInStep >= polls && this.#index < this.#steps.length - 1) {
         this.#index++;
         this.#shownInStep = 0;
-        this.#enteredAt = now;
+        this.#enteredOnNextView = true;
       }
     }
     return { kind: 'visible', step, index };

@@ -82,7 +82,8 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
 async function handle(req: IncomingMessage, res: ServerResponse, origin: string, options: LoopbackServerOptions): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks).toString('utf8');
+  const bytes = Buffer.concat(chunks);
+  const body = bytes.toString('utf8');
   const method = (req.method ?? 'GET').toUpperCase();
   const url = req.url ?? '/';
   const queryIndex = url.indexOf('?');
@@ -138,7 +139,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, origin: string,
   const request = new Request(origin + url, {
     method,
     headers: Object.entries(headers).filter(([name]) => name !== 'host' && name !== 'connection'),
-    ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
+    ...(method === 'GET' || method === 'HEAD' || bytes.length === 0 ? {} : { body: bytes }),
   });
   const response = (await getResponse([...options.handlers()], request)) ?? notHandled(method, record.path);
   const payload = Buffer.from(await response.arrayBuffer());
