@@ -112,6 +112,12 @@ export function parseIsoDate(value: string | null | undefined): Date | undefined
   if (!match) return undefined;
   const offset = match[3] ?? 'Z';
   const normalizedOffset = offset.length === 5 ? `${offset.slice(0, 3)}:${offset.slice(3)}` : offset;
-  const date = new Date(`${match[1]}T${match[2]}${normalizedOffset.toUpperCase()}`);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  const day = match[1] as string;
+  const date = new Date(`${day}T${match[2]}${normalizedOffset.toUpperCase()}`);
+  if (Number.isNaN(date.getTime())) return undefined;
+  // `new Date` rolls impossible days over (Feb 30 becomes Mar 1): such a value is no instant.
+  const [year, month, dayOfMonth] = day.split('-').map(Number) as [number, number, number];
+  const check = new Date(Date.UTC(year, month - 1, dayOfMonth));
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== dayOfMonth) return undefined;
+  return date;
 }

@@ -28,16 +28,12 @@ export function toOntapJob(raw: OntapJobRaw): OntapJob {
 }
 
 function jobError(raw: OntapJobRaw, failed: boolean): JobError | undefined {
-  const message = raw.error?.message;
-  if (message !== undefined) {
-    const error: JobError = { message };
-    const code = raw.error?.code ?? (raw.code === undefined ? undefined : String(raw.code));
-    if (code !== undefined) error.code = code;
-    if (raw.error?.target !== undefined) error.target = raw.error.target;
-    return error;
-  }
-  if (!failed) return undefined;
-  const error: JobError = { message: raw.message ?? 'the job failed' };
-  if (raw.code !== undefined) error.code = String(raw.code);
+  const vendorError = raw.error;
+  const hasVendorError = vendorError?.message !== undefined || vendorError?.code !== undefined;
+  if (!hasVendorError && !failed) return undefined;
+  const error: JobError = { message: vendorError?.message ?? raw.message ?? 'the job failed' };
+  const code = vendorError?.code ?? (raw.code === undefined ? undefined : String(raw.code));
+  if (code !== undefined) error.code = code;
+  if (vendorError?.target !== undefined) error.target = vendorError.target;
   return error;
 }

@@ -2,7 +2,7 @@ import type { Job } from '../model.js';
 import { brand, JobwaitError } from './jobwait-error.js';
 import { describeJob, describeLastState } from './describe.js';
 
-/** What the polls of a wait got: counts per HTTP status or per error code (`200`, `503`, `NETWORK`). */
+/** What the polls of a wait got: counts of successful polls (`ok`), per HTTP status (`503`) or per error kind (`NETWORK`, `TIMEOUT`). */
 export type PollOutcomes = Readonly<Record<string, number>>;
 
 /** Arguments of {@link JobTimeoutError}. */
@@ -30,7 +30,7 @@ export class JobTimeoutError<TRaw = unknown> extends JobwaitError {
   readonly elapsedMs: number;
   /** Requests made by the wait (polls), successful or not. */
   readonly polls: number;
-  /** Counts per HTTP status or error code. */
+  /** Counts of `ok` polls, per HTTP status, or per error kind. */
   readonly outcomes: PollOutcomes;
 
   constructor(options: JobTimeoutErrorOptions<TRaw>) {
