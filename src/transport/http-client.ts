@@ -67,8 +67,8 @@ const TLS_TRUST_CODES = new Set([
   'CERT_UNTRUSTED',
 ]);
 const SNIPPET_LENGTH = 512;
-
-class BodyTooLarge extends Error {}
+const EMPTY = Buffer.alloc(0);
+const ignore = (): void => {};
 
 /**
  * The transport every adapter uses: one keep-alive undici `Agent` (or the caller's dispatcher),
@@ -187,7 +187,7 @@ export class HttpClient {
 
     let status = 0;
     let responseHeaders: IncomingHttpHeaders = {};
-    let raw: Buffer;
+    let raw: Buffer | undefined;
     try {
       const response = await this.#dispatcher.request({
         origin: this.#config.origin,
@@ -202,14 +202,6 @@ export class HttpClient {
       raw = await readBody(response.body, responseHeaders, options.maxResponseBytes);
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason;
-      if (error instanceof BodyTooLarge) {
-        throw new InvalidResponseError({
-          status,
-          method: request.method,
-          url,
-          reason: `the body is larger than maxResponseBytes (${options.maxResponseBytes} bytes)`,
-        });
-      }
       throw this.#networkError(request.method, url, error, timedOut);
     } finally {
       clearTimeout(timer);
@@ -222,14 +214,19 @@ export class HttpClient {
       status,
     });
 
-    if (status < 200 || status > 299) throw this.#apiError(request.method, url, status, responseHeaders, raw);
+    // An error answer keeps its status (a huge 503 page stays transient); only its body is dropped.
+    if (status < 200 || status > 299) throw this.#apiError(request.method, url, status, responseHeaders, raw ?? EMPTY);
+    if (raw === undefined) {
+      throw new InvalidResponseError({ status, method: request.method, url, reason: `the body is larger than maxResponseBytes (${options.maxResponseBytes} bytes)` });
+    }
 
     let json: unknown;
     if (raw.length > 0) {
       try {
         json = JSON.parse(raw.toString('utf8'));
-      } catch (error) {
-        throw new InvalidResponseError({ status, method: request.method, url, reason: 'the body is not JSON', bodySnippet: this.#snippet(raw), cause: error });
+      } catch {
+        // No `cause`: the parser's message quotes the body, and the body may echo a secret.
+        throw new InvalidResponseError({ status, method: request.method, url, reason: 'the body is not JSON', bodySnippet: this.#snippet(raw) });
       }
     }
     const parsed = request.schema.safeParse(json);
@@ -311,23 +308,30 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function readBody(body: Dispatcher.ResponseData['body'], headers: IncomingHttpHeaders, limit: number): Promise<Buffer> {
+/** Reads a body up to `limit` bytes; `undefined` when it is larger (the rest is dropped). */
+async function readBody(body: Dispatcher.ResponseData['body'], headers: IncomingHttpHeaders, limit: number): Promise<Buffer | undefined> {
   const declared = Number(headerValue(headers['content-length']));
   if (Number.isFinite(declared) && declared > limit) {
-    body.destroy();
-    throw new BodyTooLarge();
+    discard(body);
+    return undefined;
   }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     size += (chunk as Buffer).length;
     if (size > limit) {
-      body.destroy();
-      throw new BodyTooLarge();
+      discard(body);
+      return undefined;
     }
     chunks.push(chunk as Buffer);
   }
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+}
+
+/** Drops a body we will not read; the abort error undici then emits has a listener. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', ignore);
+  body.destroy();
 }
 
 function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {

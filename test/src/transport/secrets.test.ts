@@ -1,0 +1,281 @@
+import { inspect } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createOntapClient, type OntapClient, type OntapClientOptions } from '../../../adapters/ontap/index.js';
+import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobwaitError, NetworkError } from '../../../src/errors/index.js';
+import { startSimulator, type Simulator } from '../../../src/testing/index.js';
+import type { Logger } from '../../../src/transport/logger.js';
+
+const USERNAME = 'admin';
+const PASSWORD = 'S3cr3t-P@ss-word';
+const USER_PASS = `${USERNAME}:${PASSWORD}`;
+const BASIC = Buffer.from(USER_PASS, 'utf8').toString('base64');
+const AUTHORIZATION = `Basic ${BASIC}`;
+const FORBIDDEN = [PASSWORD, BASIC, USER_PASS, encodeURIComponent(PASSWORD)];
+
+let sim: Simulator;
+let client: OntapClient;
+let logged: unknown[][];
+
+const logger: Logger = {
+  debug: (...args) => void logged.push(args),
+  info: (...args) => void logged.push(args),
+  warn: (...args) => void logged.push(args),
+  error: (...args) => void logged.push(args),
+};
+
+function makeClient(options: Partial<OntapClientOptions> = {}): OntapClient {
+  return createOntapClient({
+    baseUrl: sim.url,
+    auth: { username: USERNAME, password: PASSWORD },
+    retry: { retries: 1, minTimeoutMs: 1, maxTimeoutMs: 20 },
+    logger,
+    ...options,
+  });
+}
+
+beforeEach(async () => {
+  sim = await startSimulator();
+  logged = [];
+  client = makeClient();
+});
+
+afterEach(async () => {
+  await client.close();
+  await sim.close();
+});
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to reject');
+}
+
+/** Every face of a value that might reach a user, a log or a bug report. */
+function faces(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {
+    inspect: inspect(value, { depth: 10 }),
+    inspectHidden: inspect(value, { depth: 10, showHidden: true }),
+    json: JSON.stringify(value) ?? '',
+    string: String(value),
+  };
+  if (value instanceof Error) {
+    out['message'] = value.message;
+    out['stack'] = value.stack ?? '';
+  }
+  return out;
+}
+
+function expectNoSecret(value: unknown): void {
+  for (const [face, text] of Object.entries(faces(value))) {
+    for (const secret of FORBIDDEN) {
+      expect(text.includes(secret), `${face} holds ${JSON.stringify(secret)}:\n${text.slice(0, 2000)}`).toBe(false);
+    }
+  }
+}
+
+function expectCleanLogsAndClient(): void {
+  expectNoSecret(logged);
+  expectNoSecret(client);
+  const text = JSON.stringify(logged);
+  for (const secret of FORBIDDEN) expect(text).not.toContain(secret);
+}
+
+/** Errors whose texts the vendor filled with echoes of the credentials. */
+const ECHO = `Authorization: ${AUTHORIZATION}; password=${PASSWORD}; user=${USER_PASS}`;
+
+describe('credentials never leak', () => {
+  it('sends the credentials to the server (so an echo is a real echo)', async () => {
+    const uuid = sim.ontap.addJob({ steps: [{ state: 'running' }] });
+    await client.getJob(uuid);
+    expect(sim.requests[0]?.headers['authorization']).toBe(AUTHORIZATION);
+    expectCleanLogsAndClient();
+  });
+
+  it('keeps them out of a 401 AuthenticationError for mismatched credentials', async () => {
+    sim.ontap.credentials = { username: USERNAME, password: 'another-password' };
+    const uuid = sim.ontap.addJob();
+    const error = await rejection(client.getJob(uuid));
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as AuthenticationError).status).toBe(401);
+    expectNoSecret(error);
+    expectCleanLogsAndClient();
+  });
+
+  it('keeps them out of a 401 whose body echoes them', async () => {
+    sim.fault({ type: 'status', status: 401, body: { error: { message: `bad credentials: ${ECHO}`, code: PASSWORD, target: AUTHORIZATION } }, headers: { 'x-request-id': `req-${PASSWORD}` } });
+    const error = (await rejection(client.getJob(sim.ontap.addJob()))) as AuthenticationError;
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.vendorMessage).toContain('[REDACTED]');
+    expect(error.vendorCode).toBe('[REDACTED]');
+    expect(error.target).toContain('[REDACTED]');
+    expect(error.requestId).toBe('req-[REDACTED]');
+    expectNoSecret(error);
+    expectCleanLogsAndClient();
+  });
+
+  it('keeps them out of a 400 ApiError whose vendor message, code and target echo them', async () => {
+    const uuid = sim.ontap.addJob();
+    sim.fault({ type: 'status', status: 400, body: { error: { message: ECHO, code: USER_PASS, target: `header ${AUTHORIZATION}` } } });
+    const error = (await rejection(client.getJob(uuid))) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(400);
+    expect(error.vendorMessage).toContain('[REDACTED]');
+    expect(error.target).toContain('[REDACTED]');
+    expectNoSecret(error);
+    expectCleanLogsAndClient();
+  });
+
+  it('keeps them out of a 500 whose JSON body echoes the Authorization header and the password', async () => {
+    const uuid = sim.ontap.addJob();
+    sim.fault({ type: 'status', status: 500, body: { error: { message: `internal error handling ${ECHO}`, code: '1' } } });
+    const error = (await rejection(client.getJob(uuid))) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(500);
+    expect(error.vendorMessage).toContain('[REDACTED]');
+    expectNoSecret(error);
+    expectCleanLogsAndClient();
+  });
+
+  it('keeps them out of a 500 whose text body echoes them', async () => {
+    sim.fault({ type: 'raw', status: 500, contentType: 'text/plain', body: ECHO });
+    const error = await rejection(client.getJob(sim.ontap.addJob()));
+    expect(error).toBeInstanceOf(ApiError);
+    expectNoSecret(error);
+    expectCleanLogsAndClient();
+  });
+
+  it('keeps them out of retried 503s whose body echoes them (the retry log line quotes the error)', async () => {
+    sim.fault({ type: 'status', status: 503, body: { error: { message: ECHO } }, times: 5 });
+    const error = await rejection(client.getJob(sim.ontap.addJob()));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(sim.requests).toHaveLength(2);
+    expect(logged.some((args) => String(args[0]).includes('retrying'))).toBe(true);
+    expectNoSecret(error);
+    expectCleanLogsAndClient();
+  });
+
+  it.each([
+    ['the echo with text around it', `echo: ${ECHO}`],
+    ['the bare password', PASSWORD],
+    ['the bare Basic value', BASIC],
+    ['the Authorization header', AUTHORIZATION],
+    ['user:password', USER_PASS],
+  ])('keeps them out of an InvalidResponseError for a non-JSON 200 that is %s', async (_name, body) => {
+    sim.fault({ type: 'raw', status: 200, contentType: 'text/plain', body });
+    const error = (await rejection(client.getJob(sim.ontap.addJob()))) as InvalidResponseError;
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.bodySnippet).toContain('[REDACTED]');
+    expectNoSecret(error);
+    expectCleanLogsAndClient();
+  });
+
+  it('keeps them out of an InvalidResponseError for a 200 that fails its schema while echoing them', async () => {
+    sim.fault({ type: 'status', status: 200, body: { uuid: 1, echo: ECHO, [PASSWORD]: AUTHORIZATION } });
+    const error = (await rejection(client.getJob(sim.ontap.addJob()))) as InvalidResponseError;
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.issues.length).toBeGreaterThan(0);
+    expectNoSecret(error);
+    expectCleanLogsAndClient();
+  });
+
+  it('keeps them out of a NetworkError for a reset connection', async () => {
+    sim.fault({ type: 'reset', times: 5 });
+    const error = await rejection(client.getJob(sim.ontap.addJob()));
+    expect(error).toBeInstanceOf(NetworkError);
+    expectNoSecret(error);
+    expectCleanLogsAndClient();
+  });
+
+  it('keeps them out of a NetworkError for a refused connection', async () => {
+    const gone = await startSimulator();
+    const url = gone.url;
+    await gone.close();
+    const refused = createOntapClient({ baseUrl: url, auth: { username: USERNAME, password: PASSWORD }, retry: false, logger });
+    try {
+      const error = await rejection(refused.getJob('1cd8a442-86d1-11e0-ae1c-123478563412'));
+      expect(error).toBeInstanceOf(NetworkError);
+      expectNoSecret(error);
+      expectNoSecret(refused);
+      expectNoSecret(logged);
+    } finally {
+      await refused.close();
+    }
+  });
+
+  it('keeps them out of a NetworkError for a timeout', async () => {
+    await client.close();
+    client = makeClient({ requestTimeoutMs: 50, retry: false });
+    sim.fault({ type: 'hang' });
+    const error = (await rejection(client.getJob(sim.ontap.addJob()))) as NetworkError;
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error.timedOut).toBe(true);
+    expectNoSecret(error);
+    expectCleanLogsAndClient();
+  });
+
+  it('keeps them out of a cut-short body', async () => {
+    sim.fault({ type: 'reset-mid-body', times: 5 });
+    const error = await rejection(client.getJob(sim.ontap.addJob()));
+    expect(error).toBeInstanceOf(NetworkError);
+    expectNoSecret(error);
+    expectCleanLogsAndClient();
+  });
+
+  it('keeps them out of a PATCH error echoing them', async () => {
+    const uuid = sim.ontap.addJob({ steps: [{ state: 'running' }] });
+    sim.fault({ type: 'status', status: 400, method: 'PATCH', body: { error: { message: ECHO, code: '458784' } } });
+    const error = await rejection(client.cancelJob(uuid));
+    expect(error).toBeInstanceOf(ApiError);
+    expectNoSecret(error);
+    expectCleanLogsAndClient();
+  });
+
+  it('shows the client without credentials in util.inspect and JSON.stringify', () => {
+    const shown = inspect(client, { depth: 10, showHidden: true });
+    expect(shown).toContain(sim.url);
+    expect(shown).toContain(USERNAME);
+    expect(JSON.parse(JSON.stringify(client))).toEqual({ vendor: 'ontap', baseUrl: sim.url, username: USERNAME });
+    expect(Object.keys(client).join(' ')).not.toMatch(/auth|password/i);
+    expectNoSecret(client);
+  });
+
+  it('refuses a baseUrl with credentials without echoing the password', () => {
+    for (const baseUrl of [
+      `http://${USERNAME}:${PASSWORD}@127.0.0.1:9`,
+      `https://${USERNAME}:${encodeURIComponent(PASSWORD)}@cluster.example.com`,
+      new URL(`https://${USERNAME}:${encodeURIComponent(PASSWORD)}@cluster.example.com/base`),
+    ]) {
+      let error: unknown;
+      try {
+        createOntapClient({ baseUrl, auth: { username: USERNAME, password: PASSWORD } });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as InvalidArgumentError).argument).toBe('baseUrl');
+      expect((error as Error).message).toMatch(/credentials/);
+      expectNoSecret(error);
+    }
+  });
+
+  it('refuses malformed auth without echoing the password', () => {
+    for (const auth of [
+      { username: `${USERNAME}:${PASSWORD}`, password: PASSWORD },
+      { username: '', password: PASSWORD },
+      { username: `a\n${PASSWORD}`, password: PASSWORD },
+    ]) {
+      let error: unknown;
+      try {
+        createOntapClient({ baseUrl: sim.url, auth });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toBeInstanceOf(JobwaitError);
+      expectNoSecret(error);
+    }
+  });
+});
