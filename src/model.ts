@@ -117,7 +117,8 @@ export function parseIsoDate(value: string | null | undefined): Date | undefined
   if (Number.isNaN(date.getTime())) return undefined;
   // `new Date` rolls impossible days over (Feb 30 becomes Mar 1): such a value is no instant.
   const [year, month, dayOfMonth] = day.split('-').map(Number) as [number, number, number];
-  const check = new Date(Date.UTC(year, month - 1, dayOfMonth));
+  const check = new Date(0);
+  check.setUTCFullYear(year, month - 1, dayOfMonth); // Date.UTC would read years 0-99 as 1900-1999
   if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== dayOfMonth) return undefined;
   return date;
 }

@@ -23,7 +23,10 @@ export interface WaitOptions<TRaw = unknown> {
   signal?: AbortSignal;
   /** Called with the first snapshot, then with each changed one. */
   onProgress?: (job: Job<TRaw>) => void;
-  /** Resolve early, as soon as a snapshot meets this (e.g. `(job) => job.state === 'running'`). */
+  /**
+   * Resolve early, as soon as a snapshot meets this (e.g. `(job) => job.state === 'running'`).
+   * It is asked before the failure check: an `until` that accepts a failed job resolves with it.
+   */
   until?: (job: Job<TRaw>) => boolean;
   /**
    * When `false`, a failed or cancelled job resolves instead of rejecting with `JobFailedError` /
@@ -99,6 +102,7 @@ export function resolveWaitOptions<TRaw>(options: WaitOptions<TRaw> | undefined,
   let effectiveMin = minDelayMs;
   let retryAfterCapMs: number = SCHEDULE_CONSTANTS.maxRetryAfterMs;
   if (policy?.maxDelayMs !== undefined) {
+    checkDelay('client.waitPolicy.maxDelayMs', policy.maxDelayMs, 1);
     maxDelayMs = Math.min(maxDelayMs, policy.maxDelayMs);
     effectiveMin = Math.min(effectiveMin, maxDelayMs);
     retryAfterCapMs = Math.min(retryAfterCapMs, policy.maxDelayMs);

@@ -5,14 +5,18 @@ import { JobwaitError } from './errors/jobwait-error.js';
 import { NetworkError } from './errors/network-error.js';
 import { RateLimitError } from './errors/rate-limit-error.js';
 
+/** 5xx answers that will not change by asking again. */
+const PERMANENT_5XX = new Set([501, 505]);
+
 /**
  * Whether a failed poll is passing trouble that must not end a wait before its deadline:
- * network errors (including the per-request timeout), 429, and 5xx answers.
+ * network errors (including the per-request timeout), 429, and 5xx answers but 501 Not
+ * Implemented and 505 HTTP Version Not Supported.
  */
 export function isTransient(error: unknown): boolean {
   if (error instanceof NetworkError || error instanceof RateLimitError) return true;
-  if (error instanceof AuthenticationError) return false;
-  return error instanceof ApiError && error.status >= 500 && error.status <= 599;
+  if (error instanceof AuthenticationError || !(error instanceof ApiError)) return false;
+  return error.status === 429 || (error.status >= 500 && error.status <= 599 && !PERMANENT_5XX.has(error.status));
 }
 
 /** The key a failed poll is counted under in a timeout's summary: `503`, `NETWORK`, `TIMEOUT`. */

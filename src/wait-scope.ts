@@ -71,13 +71,22 @@ export class WaitScope {
     });
   }
 
-  /** Settles like `promise`, or rejects as soon as the scope stops (even if `promise` ignores the signal). */
+  /**
+   * Settles like `promise`, or rejects as soon as the scope stops (even if `promise` ignores the
+   * signal). While it runs, the deadline timer keeps the process alive: a request that nothing
+   * else holds open still ends in a timeout, not in a silent exit.
+   */
   race<T>(promise: Promise<T>): Promise<T> {
     if (this.#stopReason) {
       promise.catch(noop);
       return Promise.reject(this.#stopError());
     }
+    this.#deadlineTimer?.ref();
     return new Promise<T>((resolve, reject) => {
+      const settle = (): void => {
+        this.signal.removeEventListener('abort', onStop);
+        this.#deadlineTimer?.unref();
+      };
       const onStop = (): void => {
         promise.catch(noop);
         reject(this.#stopError());
@@ -85,11 +94,11 @@ export class WaitScope {
       this.signal.addEventListener('abort', onStop, { once: true });
       promise.then(
         (value) => {
-          this.signal.removeEventListener('abort', onStop);
+          settle();
           resolve(value);
         },
         (error: unknown) => {
-          this.signal.removeEventListener('abort', onStop);
+          settle();
           reject(error);
         },
       );
@@ -111,7 +120,9 @@ export class WaitScope {
       this.#deadlineTimer = undefined;
       this.#stop('deadline');
     }, Math.max(0, remaining));
-    this.#deadlineTimer.unref?.();
+    // Unreferenced between polls: an abandoned watchJob iterator must not hold the process.
+    // `race` references it while a poll runs; a sleep holds the process by its own timer.
+    this.#deadlineTimer.unref();
   }
 
   #stop(reason: StopReason): void {

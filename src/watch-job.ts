@@ -60,7 +60,8 @@ export async function* pollJob<TRaw>(client: JobSource<TRaw>, id: string, o: Res
   let step = 0;
   let final = false;
 
-  const stopped = (): Error => {
+  const stopped = (inFlight = false): Error => {
+    if (inFlight && scope.stopReason === 'deadline') outcomes['DEADLINE'] = (outcomes['DEADLINE'] ?? 0) + 1;
     if (scope.stopReason === 'aborted') {
       return new WaitAbortedError({ vendor: client.vendor, jobId: id, lastJob: last, cause: scope.abortReason });
     }
@@ -83,7 +84,7 @@ export async function* pollJob<TRaw>(client: JobSource<TRaw>, id: string, o: Res
       try {
         job = await scope.race(client.getJob(id, { signal: scope.signal }));
       } catch (error) {
-        if (scope.stopReason) throw stopped();
+        if (scope.stopReason) throw stopped(true);
         const key = outcomeKey(error);
         outcomes[key] = (outcomes[key] ?? 0) + 1;
         if (error instanceof JobNotFoundError) {

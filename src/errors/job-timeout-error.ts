@@ -2,7 +2,11 @@ import type { Job } from '../model.js';
 import { brand, JobwaitError } from './jobwait-error.js';
 import { describeJob, describeLastState } from './describe.js';
 
-/** What the polls of a wait got: counts of successful polls (`ok`), per HTTP status (`503`) or per error kind (`NETWORK`, `TIMEOUT`). */
+/**
+ * What the polls of a wait got: counts of successful polls (`ok`), per HTTP status (`503`), per
+ * error kind (`NETWORK`, `TIMEOUT` for the per-request timeout), and `DEADLINE` for a poll cut off
+ * by the wait's deadline.
+ */
 export type PollOutcomes = Readonly<Record<string, number>>;
 
 /** Arguments of {@link JobTimeoutError}. */
