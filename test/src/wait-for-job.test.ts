@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../src/errors/api-error.js';
 import { AuthenticationError } from '../../src/errors/authentication-error.js';
 import { InvalidResponseError } from '../../src/errors/invalid-response-error.js';
@@ -10,83 +10,23 @@ import { JobTimeoutError } from '../../src/errors/job-timeout-error.js';
 import { NetworkError } from '../../src/errors/network-error.js';
 import { RateLimitError } from '../../src/errors/rate-limit-error.js';
 import { WaitAbortedError } from '../../src/errors/wait-aborted-error.js';
-import type { GetJobOptions, JobSource, WaitPolicy } from '../../src/job-client.js';
-import type { Job, JobState } from '../../src/model.js';
+import type { Job } from '../../src/model.js';
 import { waitForJob } from '../../src/wait-for-job.js';
+import { fakeJob, fakeSource, flush, track, useFakeClock, type Step } from '../helpers/fake-source.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
 const URL_ = 'https://api.example.com/jobs/job-1';
 
-function job(state: JobState, over: Partial<Job> = {}): Job {
-  return { vendor: 'fake', id: 'job-1', state, vendorState: state.toUpperCase(), tasks: [], raw: { n: Math.random() }, ...over };
-}
+const job = fakeJob;
 
 const network = (message = 'ECONNRESET'): NetworkError => new NetworkError({ method: 'GET', url: URL_, message });
 const api = (status: number, retryAfterMs?: number): ApiError => new ApiError({ status, method: 'GET', url: URL_, retryAfterMs });
 const rateLimit = (retryAfterMs?: number): RateLimitError => new RateLimitError({ status: 429, method: 'GET', url: URL_, retryAfterMs });
 const notFound = (): JobNotFoundError => new JobNotFoundError({ vendor: 'fake', jobId: 'job-1' });
 
-/** What one getJob call does: answer a job, fail, never settle, or run a function. */
-type Step = Job | Error | 'hang' | ((signal: AbortSignal | undefined) => Promise<Job>);
-
-/** A fake JobSource playing `steps` in order (repeating the last one), recording call times. */
-function fakeSource(steps: Step[], waitPolicy?: WaitPolicy) {
-  const t0 = performance.now();
-  const times: number[] = [];
-  const signals: (AbortSignal | undefined)[] = [];
-  let calls = 0;
-  const getJob = vi.fn((_id: string, options?: GetJobOptions): Promise<Job> => {
-    times.push(performance.now() - t0);
-    signals.push(options?.signal);
-    const step = steps[Math.min(calls++, steps.length - 1)];
-    if (step === undefined) throw new Error('no steps scripted');
-    if (step === 'hang') return new Promise<Job>(() => {});
-    if (typeof step === 'function') return step(options?.signal);
-    if (step instanceof Error) return Promise.reject(step);
-    return Promise.resolve(step);
-  });
-  const client: JobSource = waitPolicy ? { vendor: 'fake', getJob, waitPolicy } : { vendor: 'fake', getJob };
-  return { client, getJob, times, signals };
-}
-
-interface Tracked<T> {
-  settled: boolean;
-  value?: T;
-  error?: unknown;
-}
-
-function track<T>(promise: Promise<T>): Tracked<T> {
-  const state: Tracked<T> = { settled: false };
-  promise.then(
-    (value) => {
-      state.settled = true;
-      state.value = value;
-    },
-    (error: unknown) => {
-      state.settled = true;
-      state.error = error;
-    },
-  );
-  return state;
-}
-
-/** Lets pending promise callbacks run without moving the fake clock (setImmediate is not faked). */
-async function flush(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-const now = (): number => performance.now();
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
-  vi.spyOn(Math, 'random').mockReturnValue(0.5);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+useFakeClock();
 
 // ---------------------------------------------------------------------------------------------
 

@@ -2,30 +2,9 @@ import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_TIMER_MS } from '../../src/options.js';
 import { ScopeStopped, WaitScope } from '../../src/wait-scope.js';
+import { flush as flushRounds, track } from '../helpers/fake-source.js';
 
-interface Tracked<T> {
-  settled: boolean;
-  value?: T;
-  error?: unknown;
-}
-
-function track<T>(promise: Promise<T>): Tracked<T> {
-  const state: Tracked<T> = { settled: false };
-  promise.then(
-    (value) => {
-      state.settled = true;
-      state.value = value;
-    },
-    (error: unknown) => {
-      state.settled = true;
-      state.error = error;
-    },
-  );
-  return state;
-}
-
-/** Lets pending promise callbacks run (setImmediate is not faked). */
-const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const flush = (): Promise<void> => flushRounds(1);
 
 let scopes: WaitScope[] = [];
 function scope(signal: AbortSignal | undefined, timeoutMs: number): WaitScope {

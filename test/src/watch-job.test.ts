@@ -1,41 +1,21 @@
 import { getEventListeners } from 'node:events';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../src/errors/api-error.js';
 import { AuthenticationError } from '../../src/errors/authentication-error.js';
 import { JobNotFoundError } from '../../src/errors/job-not-found-error.js';
 import { JobTimeoutError } from '../../src/errors/job-timeout-error.js';
 import { WaitAbortedError } from '../../src/errors/wait-aborted-error.js';
-import type { GetJobOptions, JobSource } from '../../src/job-client.js';
-import type { Job, JobState, Task } from '../../src/model.js';
+import type { Job } from '../../src/model.js';
 import { watchJob } from '../../src/watch-job.js';
+import { fakeJob, fakeSource, fakeTask, flush, useFakeClock, type Step } from '../helpers/fake-source.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
 const URL_ = 'https://api.example.com/jobs/job-1';
 
-function job(state: JobState, over: Partial<Job> = {}): Job {
-  return { vendor: 'fake', id: 'job-1', state, vendorState: state.toUpperCase(), tasks: [], raw: { at: Math.random() }, ...over };
-}
-
-function task(id: string, state: Task['state'], over: Partial<Task> = {}): Task {
-  return { id, state, vendorState: state.toUpperCase(), tasks: [], ...over };
-}
-
-type Step = Job | Error | 'hang';
-
-function fakeSource(steps: Step[]) {
-  let calls = 0;
-  const getJob = vi.fn((_id: string, _options?: GetJobOptions): Promise<Job> => {
-    const step = steps[Math.min(calls++, steps.length - 1)];
-    if (step === undefined) throw new Error('no steps scripted');
-    if (step === 'hang') return new Promise<Job>(() => {});
-    if (step instanceof Error) return Promise.reject(step);
-    return Promise.resolve(step);
-  });
-  const client: JobSource = { vendor: 'fake', getJob };
-  return { client, getJob };
-}
+const job = fakeJob;
+const task = fakeTask;
 
 interface Drained {
   yielded: Job[];
@@ -57,21 +37,10 @@ function drain(iterator: AsyncIterable<Job>): Drained {
   return state;
 }
 
-async function flush(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
 /** Fixed 100 ms between polls keeps the arithmetic simple. */
 const FAST = { minDelayMs: 100, maxDelayMs: 100 } as const;
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
-  vi.spyOn(Math, 'random').mockReturnValue(0.5);
-});
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+useFakeClock();
 
 // ---------------------------------------------------------------------------------------------
 

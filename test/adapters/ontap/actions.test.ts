@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOntapClient, ontapJobIdFrom, type OntapClient, type OntapClientOptions } from '../../../adapters/ontap/index.js';
-import { startSimulator, type Simulator } from '../../../src/testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { rejectionOf, useOntapHarness } from '../../helpers/ontap-harness.js';
+import { ontapJobIdFrom, type OntapClient } from '../../../adapters/ontap/index.js';
+import type { Simulator } from '../../../src/testing/index.js';
 import { ApiError, AuthenticationError, InvalidArgumentError, JobCancelledError, JobFailedError, JobNotFoundError, NetworkError } from '../../../src/index.js';
 
 const FAST = { minDelayMs: 2, maxDelayMs: 10 } as const;
@@ -8,37 +9,9 @@ const UUID = '1cd8a442-86d1-11e0-ae1c-123478563412';
 
 let sim: Simulator;
 let ontap: OntapClient;
-const toClose: { close(): Promise<void> }[] = [];
+const { connect } = useOntapHarness((harness) => ({ sim, ontap } = harness));
 
-function connect(baseUrl: string, extra: Partial<OntapClientOptions> = {}): OntapClient {
-  const client = createOntapClient({
-    baseUrl,
-    auth: { username: 'admin', password: 'pw-123456' },
-    retry: { retries: 1, minTimeoutMs: 1, maxTimeoutMs: 5 },
-    ...extra,
-  });
-  toClose.push(client);
-  return client;
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
-
-beforeEach(async () => {
-  sim = await startSimulator();
-  ontap = connect(sim.url);
-});
-
-afterEach(async () => {
-  for (const resource of toClose.splice(0)) await resource.close();
-  await sim.close();
-});
+const failure = rejectionOf;
 
 describe('job actions on the wire', () => {
   it.each([

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useOntapHarness } from '../../helpers/ontap-harness.js';
 import { createOntapClient, type OntapClient, type OntapClientOptions } from '../../../adapters/ontap/index.js';
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobNotFoundError, NetworkError } from '../../../src/index.js';
@@ -11,28 +12,7 @@ const UUID = '1cd8a442-86d1-11e0-ae1c-123478563412';
 
 let sim: Simulator;
 let ontap: OntapClient;
-const toClose: { close(): Promise<void> }[] = [];
-
-function connect(baseUrl: string | URL, extra: Partial<OntapClientOptions> = {}): OntapClient {
-  const client = createOntapClient({
-    baseUrl,
-    auth: { username: USERNAME, password: PASSWORD },
-    retry: { retries: 1, minTimeoutMs: 1, maxTimeoutMs: 5 },
-    ...extra,
-  });
-  toClose.push(client);
-  return client;
-}
-
-beforeEach(async () => {
-  sim = await startSimulator();
-  ontap = connect(sim.url);
-});
-
-afterEach(async () => {
-  for (const resource of toClose.splice(0)) await resource.close();
-  await sim.close();
-});
+const { connect } = useOntapHarness((harness) => ({ sim, ontap } = harness));
 
 describe('getJob maps ONTAP states', () => {
   it.each([

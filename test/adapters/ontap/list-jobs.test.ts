@@ -1,22 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOntapClient, type OntapClient, type OntapClientOptions, type OntapJob, type OntapJobQuery } from '../../../adapters/ontap/index.js';
+import { useOntapHarness } from '../../helpers/ontap-harness.js';
+import type { OntapClient, OntapJob, OntapJobQuery } from '../../../adapters/ontap/index.js';
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import { AuthenticationError, InvalidArgumentError, InvalidResponseError } from '../../../src/index.js';
 
 let sim: Simulator;
 let ontap: OntapClient;
-const toClose: { close(): Promise<void> }[] = [];
-
-function connect(baseUrl: string, extra: Partial<OntapClientOptions> = {}): OntapClient {
-  const client = createOntapClient({
-    baseUrl,
-    auth: { username: 'admin', password: 'pw-123456' },
-    retry: { retries: 1, minTimeoutMs: 1, maxTimeoutMs: 5 },
-    ...extra,
-  });
-  toClose.push(client);
-  return client;
-}
+const { connect } = useOntapHarness((harness) => ({ sim, ontap } = harness));
 
 async function collect(iterable: AsyncIterable<OntapJob>): Promise<OntapJob[]> {
   const jobs: OntapJob[] = [];
@@ -42,16 +32,6 @@ function page(records: Record<string, unknown>[], next?: string): string {
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';
 const COLLECTION = /^\/api\/cluster\/jobs(\?|$)/;
-
-beforeEach(async () => {
-  sim = await startSimulator();
-  ontap = connect(sim.url);
-});
-
-afterEach(async () => {
-  for (const resource of toClose.splice(0)) await resource.close();
-  await sim.close();
-});
 
 describe('listJobs pages', () => {
   it('follows _links.next across pages: 5 jobs with max_records 2 take 3 requests', async () => {

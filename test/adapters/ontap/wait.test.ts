@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOntapClient, ONTAP_MAX_DELAY_MS, type OntapClient, type OntapClientOptions, type OntapJob } from '../../../adapters/ontap/index.js';
+import { describe, expect, it } from 'vitest';
+import { rejectionOf, useOntapHarness } from '../../helpers/ontap-harness.js';
+import { ONTAP_MAX_DELAY_MS, type OntapClient, type OntapJob } from '../../../adapters/ontap/index.js';
 import { planNextPoll } from '../../../src/backoff.js';
 import { resolveWaitOptions, type WaitOptions } from '../../../src/options.js';
 import { ONTAP_JOB_RETENTION_MS, startSimulator, type Simulator } from '../../../src/testing/index.js';
@@ -24,39 +25,11 @@ const UUID = '1cd8a442-86d1-11e0-ae1c-123478563412';
 
 let sim: Simulator;
 let ontap: OntapClient;
-const toClose: { close(): Promise<void> }[] = [];
-
-function connect(baseUrl: string, extra: Partial<OntapClientOptions> = {}): OntapClient {
-  const client = createOntapClient({
-    baseUrl,
-    auth: { username: 'admin', password: 'pw-123456' },
-    retry: { retries: 1, minTimeoutMs: 1, maxTimeoutMs: 5 },
-    ...extra,
-  });
-  toClose.push(client);
-  return client;
-}
+const { connect } = useOntapHarness((harness) => ({ sim, ontap } = harness));
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
-
-beforeEach(async () => {
-  sim = await startSimulator();
-  ontap = connect(sim.url);
-});
-
-afterEach(async () => {
-  for (const resource of toClose.splice(0)) await resource.close();
-  await sim.close();
-});
+const failure = rejectionOf;
 
 describe('waitForJob ends well', () => {
   it('resolves with the succeeded job after polling queued and running', async () => {

@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, vi } from 'vitest';
+import type { GetJobOptions, JobSource, WaitPolicy } from '../../src/job-client.js';
+import type { Job, JobState, Task } from '../../src/model.js';
+
+/** A snapshot of the fake vendor's job `job-1`; each call gets a fresh `raw`. */
+export function fakeJob(state: JobState, over: Partial<Job> = {}): Job {
+  return { vendor: 'fake', id: 'job-1', state, vendorState: state.toUpperCase(), tasks: [], raw: { n: Math.random() }, ...over };
+}
+
+export function fakeTask(id: string, state: Task['state'], over: Partial<Task> = {}): Task {
+  return { id, state, vendorState: state.toUpperCase(), tasks: [], ...over };
+}
+
+/** What one getJob call does: answer a job, fail, never settle, or run a function. */
+export type Step = Job | Error | 'hang' | ((signal: AbortSignal | undefined) => Promise<Job>);
+
+/** A fake JobSource playing `steps` in order (repeating the last one), recording call times and signals. */
+export function fakeSource(steps: Step[], waitPolicy?: WaitPolicy) {
+  const t0 = performance.now();
+  const times: number[] = [];
+  const signals: (AbortSignal | undefined)[] = [];
+  let calls = 0;
+  const getJob = vi.fn((_id: string, options?: GetJobOptions): Promise<Job> => {
+    times.push(performance.now() - t0);
+    signals.push(options?.signal);
+    const step = steps[Math.min(calls++, steps.length - 1)];
+    if (step === undefined) throw new Error('no steps scripted');
+    if (step === 'hang') return new Promise<Job>(() => {});
+    if (typeof step === 'function') return step(options?.signal);
+    if (step instanceof Error) return Promise.reject(step);
+    return Promise.resolve(step);
+  });
+  const client: JobSource = waitPolicy ? { vendor: 'fake', getJob, waitPolicy } : { vendor: 'fake', getJob };
+  return { client, getJob, times, signals };
+}
+
+export interface Tracked<T> {
+  settled: boolean;
+  value?: T;
+  error?: unknown;
+}
+
+/** Watches a promise without awaiting it, so a test can check whether it settled yet. */
+export function track<T>(promise: Promise<T>): Tracked<T> {
+  const state: Tracked<T> = { settled: false };
+  promise.then(
+    (value) => {
+      state.settled = true;
+      state.value = value;
+    },
+    (error: unknown) => {
+      state.settled = true;
+      state.error = error;
+    },
+  );
+  return state;
+}
+
+/** Lets pending promise callbacks run without moving the fake clock (setImmediate is not faked). */
+export async function flush(rounds = 3): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** Fake timers (with `performance`, the poller's clock) and jitter fixed at its middle, for every test. */
+export function useFakeClock(): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+}
