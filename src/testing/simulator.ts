@@ -1,4 +1,6 @@
 import type { RequestHandler } from 'msw';
+import { CasSimulation } from '../../adapters/cas/simulator.js';
+import { CceSimulation } from '../../adapters/cce/simulator.js';
 import { OntapSimulation } from '../../adapters/ontap/simulator.js';
 import { FaultQueue, type Fault } from './faults.js';
 import { startLoopbackServer, type RecordedRequest } from './server.js';
@@ -17,13 +19,17 @@ export interface Simulator {
   readonly url: string;
   /** Script ONTAP jobs. */
   readonly ontap: OntapSimulation;
+  /** Script ServiceStage (CAS) jobs; `cas.auth` makes it demand a token or an AK/SK signature. */
+  readonly cas: CasSimulation;
+  /** Script CCE jobs; `cce.auth` makes it demand a token or an AK/SK signature. */
+  readonly cce: CceSimulation;
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[];
   /** Injects a fault into the next matching request(s). */
   fault(fault: Fault): void;
   /** Drops every pending fault. */
   clearFaults(): void;
-  /** Drops faults, recorded requests, scripted jobs and credentials. */
+  /** Drops faults, recorded requests, scripted jobs, credentials and auth settings. */
   reset(): void;
   /** The msw request handlers behind the server, for a setup of your own (`setupServer`). */
   handlers(): RequestHandler[];
@@ -51,9 +57,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host)) throw new Error(`the simulator listens on loopback only, not ${host}`);
   const ontap = new OntapSimulation();
+  const cas = new CasSimulation();
+  const cce = new CceSimulation();
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
-  let handlers: RequestHandler[] = ontap.handlers();
+  const allHandlers = (): RequestHandler[] => [...ontap.handlers(), ...cas.handlers(), ...cce.handlers()];
+  let handlers: RequestHandler[] = allHandlers();
   const server = await startLoopbackServer({
     host,
     port: options.port ?? 0,
@@ -65,6 +74,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return {
     url: server.url,
     ontap,
+    cas,
+    cce,
     requests,
     fault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
@@ -72,7 +83,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       faults.clear();
       requests.length = 0;
       ontap.reset();
-      handlers = ontap.handlers();
+      cas.reset();
+      cce.reset();
+      handlers = allHandlers();
     },
     handlers: () => [...handlers],
     close,

@@ -35,6 +35,8 @@ export interface HttpClientConfig {
   secrets?: readonly (string | undefined)[];
   /** Reads the vendor's error body. */
   parseErrorBody?: (body: unknown, headers: IncomingHttpHeaders) => VendorErrorDetails;
+  /** Whether an error answer refuses the credentials although its status is not 401/403 (gateway codes). */
+  isAuthError?: (details: VendorErrorDetails, status: number) => boolean;
 }
 
 /** One request. @internal */
@@ -99,17 +101,22 @@ export class HttpClient {
           rejectUnauthorized: tls?.rejectUnauthorized ?? true,
         },
       });
-    if (tls?.rejectUnauthorized === false) {
-      const warning = `jobwait: TLS certificate verification is off for ${config.origin} (tls.rejectUnauthorized: false); trust the server's CA with tls.ca instead`;
-      if (options.logger?.warn) options.logger.warn(warning, { origin: config.origin });
-      else process.emitWarning(warning, { code: 'JOBWAIT_TLS_INSECURE' });
-    }
     this.#redact = createRedactor(config.secrets ?? []);
+    if (tls?.rejectUnauthorized === false) {
+      this.warn(`jobwait: TLS certificate verification is off for ${config.origin} (tls.rejectUnauthorized: false); trust the server's CA with tls.ca instead`);
+    }
     this.#baseHeaders = { accept: 'application/json', 'user-agent': options.userAgent };
   }
 
   get origin(): string {
     return this.#config.origin;
+  }
+
+  /** Logs a warning through the client's logger (or Node's process warnings when it has none). */
+  warn(message: string): void {
+    const logger = this.#config.options.logger;
+    if (logger?.warn) logger.warn(this.#redact(message));
+    else process.emitWarning(this.#redact(message), { code: 'JOBWAIT_WARNING' });
   }
 
   /** Cuts every known secret out of a text. */
@@ -269,7 +276,7 @@ export class HttpClient {
       requestId: requestId === undefined ? undefined : this.#redact(requestId),
       retryAfterMs: parseRetryAfter(headers['retry-after']),
     };
-    if (status === 401 || status === 403) return new AuthenticationError(options);
+    if (status === 401 || status === 403 || this.#config.isAuthError?.(details, status)) return new AuthenticationError(options);
     if (status === 429) return new RateLimitError(options);
     return new ApiError(options);
   }

@@ -1,0 +1,131 @@
+import { JobClientBase } from '../../src/client-base.js';
+import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
+import type { GetJobOptions, JobSource } from '../../src/job-client.js';
+import type { WaitOptions } from '../../src/options.js';
+import type { HttpClient } from '../../src/transport/http-client.js';
+import { buildQuery } from '../../src/transport/path.js';
+import { waitForJob } from '../../src/wait-for-job.js';
+import { watchJob } from '../../src/watch-job.js';
+import { assertHuaweiId, createHuaweiTransport, huaweiJobSegment, type HuaweiClientOptions, type HuaweiTransport } from '../huawei/client-options.js';
+import { toCasJob, type CasJob } from './map.js';
+import { casJobResponseSchema, type CasJobRaw, type CasTaskRecord } from './schemas.js';
+
+/** Options of {@link createCasClient}. */
+export interface CasClientOptions extends HuaweiClientOptions {
+  /**
+   * Tasks read per request (`limit`); a job with more tasks takes more requests per poll.
+   * @default 20
+   */
+  taskPageSize?: number;
+}
+
+/** Options of the CAS `getJob`. */
+export interface CasGetJobOptions extends GetJobOptions {
+  /** The component instance (`instance_id`). */
+  instanceId?: string;
+}
+
+/** Options of the CAS `waitForJob` / `watchJob`: the wait's, and the component instance. */
+export interface CasWaitOptions extends WaitOptions<CasJobRaw> {
+  instanceId?: string;
+}
+
+/** ServiceStage job ids that mean "no such job" (answered with 404). */
+const NOT_FOUND_CODES = new Set(['SVCSTG.00100429']);
+/** The most task pages one poll reads (a guard against a server that never says it is done). */
+const MAX_TASK_PAGES = 500;
+
+/**
+ * A client of Huawei Cloud ServiceStage application jobs (`/v2/{project_id}/cas/jobs/{job_id}`).
+ * Create it with {@link createCasClient}.
+ */
+export class CasClient extends JobClientBase<CasJobRaw> {
+  readonly vendor = 'cas' as const;
+  /** The endpoint's origin and base path. */
+  readonly endpoint: string;
+  readonly projectId: string;
+  readonly #transport: HuaweiTransport & { notFound: (error: unknown, jobId: string, vendor: string) => unknown };
+  readonly #http: HttpClient;
+  readonly #pageSize: number;
+
+  /** @internal Use {@link createCasClient}. */
+  constructor(options: CasClientOptions) {
+    super();
+    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'must be an object');
+    const pageSize = options.taskPageSize ?? 20;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new InvalidArgumentError('taskPageSize', `must be a whole number from 1 to 1000, got ${String(pageSize)}`);
+    this.#transport = createHuaweiTransport(options, (code) => NOT_FOUND_CODES.has(code));
+    this.#http = this.#transport.http;
+    this.#pageSize = pageSize;
+    this.endpoint = this.#transport.endpoint;
+    this.projectId = this.#transport.projectId;
+  }
+
+  /**
+   * Fetches one job with all its tasks: it reads every page (`limit`/`offset`) until `task_count`
+   * tasks are in, so `job.tasks` is complete, sorted by `TASK_INDEX`.
+   */
+  async getJob(jobId: string, options: CasGetJobOptions = {}): Promise<CasJob> {
+    const path = `${this.#transport.basePath}/v2/${encodeURIComponent(this.projectId)}/cas/jobs/${huaweiJobSegment(jobId)}`;
+    if (options.instanceId !== undefined) assertHuaweiId(options.instanceId, 'instanceId');
+    const tasks = new Map<string, CasTaskRecord>();
+    let first: CasJobRaw | undefined;
+    try {
+      for (let page = 0, offset = 0; page < MAX_TASK_PAGES; page++) {
+        const query = buildQuery({ instance_id: options.instanceId, limit: this.#pageSize, offset });
+        const { data } = await this.#http.request({ method: 'GET', path: path + query, schema: casJobResponseSchema, signal: options.signal });
+        first ??= data;
+        let added = 0;
+        for (const task of data.tasks) {
+          if (!tasks.has(task.TASK_ID)) {
+            tasks.set(task.TASK_ID, task);
+            added++;
+          }
+        }
+        const total = data.task_count ?? first.task_count;
+        if (data.tasks.length === 0 || (total !== undefined && tasks.size >= total) || (total === undefined && data.tasks.length < this.#pageSize)) break;
+        if (added === 0) {
+          // The server answered a page we already have (it ignores `offset`): stop rather than loop.
+          this.#http.warn(`jobwait: ServiceStage repeated a page of tasks for job ${jobId}; ${tasks.size} of ${total ?? '?'} tasks read`);
+          break;
+        }
+        offset += data.tasks.length;
+      }
+    } catch (error) {
+      throw this.#transport.notFound(error, jobId, 'cas');
+    }
+    const raw = first as CasJobRaw;
+    return toCasJob({ ...raw, tasks: [...tasks.values()] });
+  }
+
+  /** Waits for a job; `instanceId` is passed to every poll. */
+  override waitForJob(jobId: string, options: CasWaitOptions = {}): Promise<CasJob> {
+    const { instanceId, ...wait } = options;
+    return waitForJob(this.#withInstance(instanceId), jobId, wait);
+  }
+
+  /** Watches a job; `instanceId` is passed to every poll. */
+  override watchJob(jobId: string, options: CasWaitOptions = {}): AsyncIterableIterator<CasJob> {
+    const { instanceId, ...wait } = options;
+    return watchJob(this.#withInstance(instanceId), jobId, wait);
+  }
+
+  async close(): Promise<void> {
+    await this.#http.close();
+  }
+
+  protected describe(): Record<string, unknown> {
+    return { endpoint: this.endpoint, projectId: this.projectId, ...this.#transport.authorizer.describe };
+  }
+
+  #withInstance(instanceId: string | undefined): JobSource<CasJobRaw> {
+    if (instanceId === undefined) return this;
+    assertHuaweiId(instanceId, 'instanceId');
+    return { vendor: this.vendor, getJob: (id, options) => this.getJob(id, { ...options, instanceId }) };
+  }
+}
+
+/** Creates a ServiceStage application jobs client with its own keep-alive connection pool. */
+export function createCasClient(options: CasClientOptions): CasClient {
+  return new CasClient(options);
+}
