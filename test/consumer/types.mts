@@ -22,3 +22,19 @@ const base: JobwaitError | undefined = undefined;
 const sim: Simulator = await startSimulator();
 await sim.close();
 void uuid, state, n, base;
+
+// The Huawei entries: raw payloads typed from their schemas.
+import { createCasClient, type CasJob } from 'jobwait/cas';
+import { createCceClient, type CceJob } from 'jobwait/cce';
+
+const cas = createCasClient({ endpoint: 'https://servicestage.example.com', projectId: 'p1', auth: { accessKey: 'ak', secretKey: 'sk' } });
+const casJob: CasJob = await cas.waitForJob('JOB1', { instanceId: 'i-1' });
+const executionStatus: string = casJob.raw.job.EXECUTION_STATUS;
+const taskIndex: number | undefined = casJob.raw.tasks[0]?.TASK_INDEX;
+const cce = createCceClient({ endpoint: 'https://cce.example.com', projectId: 'p1', auth: { token: 't' } });
+const cceJob: CceJob = await cce.getJob('uid-1');
+const phase: string = cceJob.raw.status.phase;
+const subPhase: string | undefined = cceJob.raw.spec?.subJobs?.[0]?.status?.phase;
+// @ts-expect-error auth takes a token or an access key pair
+createCceClient({ endpoint: 'https://cce.example.com', projectId: 'p1', auth: { password: 'x' } });
+void executionStatus, taskIndex, phase, subPhase;
