@@ -99,7 +99,7 @@ export class CasClient extends JobClientBase<CasJobRaw> {
   }
 
   /** Waits for a job; `instanceId` is passed to every poll. */
-  override waitForJob(jobId: string, options: CasWaitOptions = {}): Promise<CasJob> {
+  override async waitForJob(jobId: string, options: CasWaitOptions = {}): Promise<CasJob> {
     const { instanceId, ...wait } = options;
     return waitForJob(this.#withInstance(instanceId), jobId, wait);
   }

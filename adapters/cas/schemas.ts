@@ -9,6 +9,10 @@ import { z } from 'zod';
  */
 
 const optionalString = z.string().optional().catch(undefined);
+/** A whole number, also written as a string of digits; anything else (null, "", "abc") is absent. */
+const optionalCount = z
+  .preprocess((value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value), z.number().int().nonnegative().optional())
+  .catch(undefined);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -43,7 +47,7 @@ export const casTaskSchema = z.preprocess(
   z.looseObject({
     TASK_ID: z.string().min(1),
     TASK_STATUS: z.string(),
-    TASK_INDEX: z.coerce.number().int().optional().catch(undefined),
+    TASK_INDEX: optionalCount,
     TASK_NAME: optionalString,
     TASK_TYPE: optionalString,
     /** A JSON string such as `{ "Message" : "ECC00011", "Detail" : "Building failed." }`. */
@@ -58,9 +62,9 @@ export const casTaskSchema = z.preprocess(
 export const casJobResponseSchema = z.preprocess(
   lowerKeys,
   z.looseObject({
-    task_count: z.coerce.number().int().nonnegative().optional().catch(undefined),
+    task_count: optionalCount,
     job: casJobSchema,
-    tasks: z.array(casTaskSchema).default([]),
+    tasks: z.preprocess((value) => value ?? [], z.array(casTaskSchema)),
   }),
 );
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { http, HttpResponse, type RequestHandler } from 'msw';
-import { Lifecycle, type StepTiming, type VisibilityScript } from '../../src/testing/lifecycle.js';
+import { Lifecycle, type LifecycleView, type StepTiming, type VisibilityScript } from '../../src/testing/lifecycle.js';
 import { checkHuaweiAuth, huaweiError, type HuaweiGatewayAuth } from '../huawei/simulator-auth.js';
 
 /** The example answer of Huawei's "Obtaining Job Details" page, verbatim. */
@@ -82,6 +82,8 @@ interface SimJob {
   script: CasJobScript;
   tasks: CasTaskScript[];
   lifecycle: Lifecycle<CasStep>;
+  /** What the last first page showed: the later pages of that poll show the same. */
+  lastView?: LifecycleView<CasStep>;
 }
 
 /** The simulated ServiceStage job API: script jobs, then point a CAS client at the simulator. */
@@ -125,8 +127,10 @@ export class CasSimulation {
         const jobId = String(params['jobId']);
         if (jobId === '') return huaweiError(400, 'SVCSTG.00100414', 'The job id is empty.');
         const job = this.#jobs.get(jobId);
-        // Only the first page moves a job along: the later pages of one poll see the same state.
-        const view = offset === 0 ? job?.lifecycle.poll() : job?.lifecycle.peek();
+        // A poll is its first page: it moves the job along, and the later pages show what it showed.
+        let view: LifecycleView<CasStep> | undefined;
+        if (job && offset === 0) view = job.lastView = job.lifecycle.poll();
+        else view = job?.lastView ?? job?.lifecycle.peek();
         if (!job || view?.kind !== 'visible') return huaweiError(404, 'SVCSTG.00100429', `Job ${jobId} not found.`);
         return HttpResponse.json(this.#page(job, view.step, limit, offset), { headers: { 'x-request-id': randomUUID().replace(/-/g, '') } });
       }),
