@@ -13,7 +13,8 @@ export function toCceJob(raw: CceJobRaw): CceJob {
   const job: CceJob = { vendor: 'cce', id: raw.metadata.uid, state, vendorState: raw.status.phase, tasks, raw };
   if (raw.spec?.type) job.type = raw.spec.type;
   if (raw.spec?.resourceName) job.description = raw.spec.resourceName;
-  const text = raw.status.reason || raw.status.message || undefined;
+  // The text (`message`) before the short cause (`reason`), as in `error`.
+  const text = raw.status.message || raw.status.reason || undefined;
   if (text !== undefined) job.message = text;
   if (state === 'failed') job.error = failure(raw.status, tasks);
   const progress = progressOf(tasks);
@@ -36,7 +37,7 @@ function toTasks(subJobs: CceSubJobRaw[] | undefined, parentId: string): Task[] 
     const task: Task = { id, index, state, vendorState: phase, tasks: toTasks(sub.spec?.subJobs, id) };
     if (sub.spec?.type) task.type = sub.spec.type;
     if (sub.spec?.resourceName) task.name = sub.spec.resourceName;
-    const text = sub.status?.reason || sub.status?.message || undefined;
+    const text = sub.status?.message || sub.status?.reason || undefined;
     if (text !== undefined) task.message = text;
     if (state === 'failed') task.error = failure(sub.status ?? {}, task.tasks);
     const createdAt = parseHuaweiTime(sub.metadata?.creationTimestamp);

@@ -38,8 +38,9 @@ export const cceJobSpecSchema: z.ZodType<CceJobSpecRaw> = z.looseObject({
   resourceName: optionalString,
   extendParam: z.record(z.string(), z.unknown()).optional().catch(undefined),
   ownerJob: optionalString,
+  // Each sub-job on its own: one that is not even an object is dropped, its siblings are kept.
   subJobs: z
-    .lazy(() => z.array(cceSubJobSchema))
+    .lazy(() => z.array(z.unknown()).transform((items) => items.flatMap((item) => subJob(item))))
     .optional()
     .catch(undefined),
 });
@@ -58,6 +59,11 @@ export const cceSubJobSchema: z.ZodType<CceSubJobRaw> = z.looseObject({
     .catch(undefined),
   status: z.looseObject({ phase: optionalString, reason: optionalString, message: optionalString }).optional().catch(undefined),
 });
+
+function subJob(item: unknown): CceSubJobRaw[] {
+  const parsed = cceSubJobSchema.safeParse(item);
+  return parsed.success ? [parsed.data] : [];
+}
 
 /** The job answered by `GET …/jobs/{job_id}`. */
 export const cceJobSchema = z.looseObject({

@@ -1,6 +1,8 @@
 import { parseIsoDate } from '../../src/model.js';
 
-const GO_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)? ?([+-]\d{2}:?\d{2}|Z)(?: [A-Z]{2,5})?$/;
+// Go's zone name is letters (UTC, CST) or, for a zone without one, the offset again (+0800, +04);
+// `m=+0.000000001` is the monotonic clock reading Go prints for time.Now().
+const GO_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)? ?([+-]\d{2}:?\d{2}|Z)(?: (?:[A-Za-z]{1,6}|[+-]\d{2}(?:\d{2})?))?(?: m=[+-]\d+(?:\.\d+)?)?$/;
 
 /**
  * Parses a Huawei timestamp: Go's `time.Time` format (`2018-08-02 08:12:40.672772389 +0000 UTC`)
