@@ -99,7 +99,7 @@ export function signRequest(request: SignableRequest, accessKey: string, secretK
     signedHeaders,
     sha256Hex(request.body ?? ''),
   ].join('\n');
-  const stringToSign = `${SDK_SIGNING_ALGORITHM}\n${sdkDate}\n${sha256Hex(canonicalRequest)}`;
+  const stringToSign = `${SDK_SIGNING_ALGORITHM}\n${sdkDate.trim()}\n${sha256Hex(canonicalRequest)}`;
   const signature = createHmac('sha256', secretKey).update(stringToSign, 'utf8').digest('hex');
   return {
     authorization: `${SDK_SIGNING_ALGORITHM} Access=${accessKey}, SignedHeaders=${signedHeaders}, Signature=${signature}`,

@@ -8,6 +8,8 @@ export type HuaweiGatewayAuth = { token: string } | { accessKey: string; secretK
 /** How far `X-Sdk-Date` may be from the gateway's clock, as on Huawei's gateway. */
 export const SDK_DATE_TOLERANCE_MS = 15 * 60_000;
 
+/** `YYYYMMDDTHHMMSSZ` and nothing else, as the gateway demands. */
+const SDK_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const AUTHORIZATION = /^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]+)$/i;
 
 /** A Huawei error answer, with an `X-Request-Id`. */
@@ -36,8 +38,8 @@ export async function checkHuaweiAuth(request: Request, auth: HuaweiGatewayAuth 
     if (value === null) return huaweiError(401, 'APIGW.0301', `Incorrect IAM authentication information: signed header ${name} is missing`);
     headers[name] = value;
   }
-  const sdkDate = headers['x-sdk-date'];
-  const at = sdkDate === undefined ? Number.NaN : Date.parse(sdkDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+  const sdkDate = SDK_DATE.exec(headers['x-sdk-date'] ?? '');
+  const at = sdkDate ? Date.parse(`${sdkDate[1]}-${sdkDate[2]}-${sdkDate[3]}T${sdkDate[4]}:${sdkDate[5]}:${sdkDate[6]}Z`) : Number.NaN;
   if (Number.isNaN(at) || Math.abs(now - at) > SDK_DATE_TOLERANCE_MS) {
     return huaweiError(401, 'APIGW.0301', 'Incorrect IAM authentication information: X-Sdk-Date is missing or outside 15 minutes');
   }

@@ -298,7 +298,8 @@ export class HttpClient {
   }
 
   #snippet(raw: Buffer): string {
-    return this.#redact(raw.subarray(0, SNIPPET_LENGTH * 4).toString('utf8').slice(0, SNIPPET_LENGTH));
+    // Redact the whole body first: a secret that crosses the cut must not leave its first half.
+    return this.#redact(raw.toString('utf8')).slice(0, SNIPPET_LENGTH);
   }
 
   /** Secret-free view for `util.inspect`. */

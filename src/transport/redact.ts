@@ -17,4 +17,5 @@ export function createRedactor(secrets: readonly (string | undefined)[]): (text:
   };
 }
 
-const SIGNATURE = /(Signature=)[0-9a-f]{16,}/gi;
+/** `Signature=<hex>` as in the header, and `"signature": "<hex>"` as a server may echo it in JSON. */
+const SIGNATURE = /(Signature["']?\s*[=:]\s*["']?)[0-9a-f]{16,}/gi;

@@ -42,3 +42,14 @@ describe('createRedactor', () => {
     expect(createRedactor(['dup-secret', 'dup-secret'])('dup-secret')).toBe('[REDACTED]');
   });
 });
+
+describe('createRedactor and request signatures', () => {
+  const hex = 'ab'.repeat(32);
+
+  it('cuts a signature echoed in JSON as well as in the header form', () => {
+    const redact = createRedactor([]);
+    expect(redact(`{"Signature": "${hex}"}`)).toBe('{"Signature": "[REDACTED]"}');
+    expect(redact(`{"signature":"${hex}"}`)).toBe('{"signature":"[REDACTED]"}');
+    expect(redact(`SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=${hex}`)).not.toContain(hex);
+  });
+});

@@ -172,6 +172,15 @@ describe('credentials never leak', () => {
     expectCleanLogsAndClient();
   });
 
+  it('keeps the first half of a password out of the body snippet when the password crosses the cut', async () => {
+    // The snippet is 512 characters: put the password across that boundary.
+    const body = `${'x'.repeat(512 - 6)}${PASSWORD} and more`;
+    sim.fault({ type: 'raw', status: 200, contentType: 'text/plain', body });
+    const error = (await rejection(client.getJob(sim.ontap.addJob()))) as InvalidResponseError;
+    expect(error.bodySnippet).not.toContain(PASSWORD.slice(0, 6));
+    expectNoSecret(error);
+  });
+
   it('keeps them out of an InvalidResponseError for a 200 that fails its schema while echoing them', async () => {
     sim.fault({ type: 'status', status: 200, body: { uuid: 1, echo: ECHO, [PASSWORD]: AUTHORIZATION } });
     const error = (await rejection(client.getJob(sim.ontap.addJob()))) as InvalidResponseError;
