@@ -12,6 +12,7 @@ import {
   JobTimeoutError,
   waitForJob,
 } from '../../../src/index.js';
+import { rejectionOf } from '../../helpers/promises.js';
 
 const PROJECT = '063a3158b1a34710b36ad208b9497d00';
 const TOKEN = 'tok-123456';
@@ -28,14 +29,6 @@ function connect(extra: Partial<CasClientOptions> = {}): CasClient {
   return client;
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 function manyTasks(count: number): CasTaskScript[] {
   return Array.from({ length: count }, (_, i) => ({ TASK_ID: `Task-${i + 1}`, TASK_NAME: `step-${i + 1}` }));

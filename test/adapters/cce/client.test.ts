@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vites
 import { createCceClient, type CceClient, type CceClientOptions, type CceJob, type CceJobRaw } from '../../../adapters/cce/index.js';
 import { CCE_DOCUMENTED_EXAMPLE, startSimulator, type Simulator } from '../../../src/testing/index.js';
 import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobNotFoundError, type Task } from '../../../src/index.js';
+import { CCE_DOCUMENTED_TEXT } from '../../fixtures/vendor-examples.js';
+import { rejectionOf } from '../../helpers/promises.js';
 
 const PROJECT = 'p-123';
 const TOKEN = 'tok-123456';
@@ -13,66 +15,7 @@ const FAST_RETRY = Object.freeze({ retries: 1, minTimeoutMs: 1, maxTimeoutMs: 5 
 const DOC_UID = '354331b2c-229a-11e8-9c75-0255ac100ceb';
 const JOB_PATH = (jobId: string, projectId = PROJECT): string => `/api/v3/projects/${projectId}/jobs/${jobId}`;
 
-/** The example response of Huawei's "Querying a Job" page, byte for byte as documented. */
-const DOCUMENTED_BODY = [
-  '{',
-  '"kind" : "Job",',
-  '"apiVersion" : "v3",',
-  '"metadata" : {',
-  '"uid" : "354331b2c-229a-11e8-9c75-0255ac100ceb",',
-  '"creationTimestamp" : "2018-08-02 08:12:40.672772389 +0000 UTC",',
-  '"updateTimestamp" : "2018-08-02 08:21:50.478108569 +0000 UTC"',
-  '},',
-  '"spec" : {',
-  '"type" : "CreateCluster",',
-  '"clusterUID" : "4d1ecb2c-229a-11e8-9c75-0255ac100ceb",',
-  '"resourceID" : "6f4dcb2c-229a-11e8-9c75-0255ac100ceb",',
-  '"resourceName" : "cluster-name",',
-  '"extendParam" : {',
-  '"serverID" : "bc467e3a-2338-11e8-825b-0255ac100c13"',
-  '},',
-  '"subJobs" : [ {',
-  '"kind" : "Job",',
-  '"apiVersion" : "v3",',
-  '"metadata" : {',
-  '"uid" : "fd474fab-9606-11e8-baa9-0255ac10215d",',
-  '"creationTimestamp" : "2018-08-02 03:52:34.615819618 +0000 UTC",',
-  '"updateTimestamp" : "2018-08-02 04:05:29.196243031 +0000 UTC"',
-  '},',
-  '"spec" : {',
-  '"type" : "InstallMaster",',
-  '"clusterUID" : "fcc72de0-9606-11e8-baa8-0255ac10215d",',
-  '"resourceID" : "fd3b4ac0-9606-11e8-baa8-0255ac10215d",',
-  '"extendParam" : {',
-  '"serverID" : "fd3b4ac0-9606-11e8-baa8-0255ac10215d"',
-  '}',
-  '},',
-  '"status" : {',
-  '"phase" : "Success"',
-  '}',
-  '}, {',
-  '"kind" : "Job",',
-  '"apiVersion" : "v3",',
-  '"metadata" : {',
-  '"uid" : "fd474f82-9606-11e8-baa8-0255ac10215d",',
-  '"creationTimestamp" : "2018-08-02 03:52:33.859150791 +0000 UTC",',
-  '"updateTimestamp" : "2018-08-02 03:52:34.615655429 +0000 UTC"',
-  '},',
-  '"spec" : {',
-  '"type" : "CreatePSMCert",',
-  '"clusterUID" : "fcc72de0-9606-11e8-baa8-0255ac10215d"',
-  '},',
-  '"status" : {',
-  '"phase" : "Success"',
-  '}',
-  '} ]',
-  '},',
-  '"status" : {',
-  '"phase" : "Running",',
-  '"reason" : ""',
-  '}',
-  '}',
-].join("\n");
+const DOCUMENTED_BODY = CCE_DOCUMENTED_TEXT;
 
 let sim: Simulator;
 let cce: CceClient;
@@ -94,15 +37,6 @@ afterEach(async () => {
   await sim.close();
 });
 
-/** The rejection of a promise that must reject. */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 function expectDocumentedJob(job: CceJob): void {
   expect(job.vendor).toBe('cce');

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
 import { CCE_DEFAULT_STEPS, CCE_DOCUMENTED_EXAMPLE, CceSimulation, formatGoTime, startSimulator, type Simulator } from '../../../src/testing/index.js';
+import { CCE_DOCUMENTED_TEXT } from '../../fixtures/vendor-examples.js';
 
 // Answers are read loosely: the point is what the simulator sends, not a type.
 type Json = Record<string, any>;
@@ -13,66 +14,7 @@ interface Answer {
 const DOC_UID = '354331b2c-229a-11e8-9c75-0255ac100ceb';
 const GO_TIME_UTC = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{9} \+0000 UTC$/;
 
-/** The example response of Huawei's "Querying a Job" page, byte for byte as documented. */
-const DOCUMENTED_BODY = [
-  '{',
-  '"kind" : "Job",',
-  '"apiVersion" : "v3",',
-  '"metadata" : {',
-  '"uid" : "354331b2c-229a-11e8-9c75-0255ac100ceb",',
-  '"creationTimestamp" : "2018-08-02 08:12:40.672772389 +0000 UTC",',
-  '"updateTimestamp" : "2018-08-02 08:21:50.478108569 +0000 UTC"',
-  '},',
-  '"spec" : {',
-  '"type" : "CreateCluster",',
-  '"clusterUID" : "4d1ecb2c-229a-11e8-9c75-0255ac100ceb",',
-  '"resourceID" : "6f4dcb2c-229a-11e8-9c75-0255ac100ceb",',
-  '"resourceName" : "cluster-name",',
-  '"extendParam" : {',
-  '"serverID" : "bc467e3a-2338-11e8-825b-0255ac100c13"',
-  '},',
-  '"subJobs" : [ {',
-  '"kind" : "Job",',
-  '"apiVersion" : "v3",',
-  '"metadata" : {',
-  '"uid" : "fd474fab-9606-11e8-baa9-0255ac10215d",',
-  '"creationTimestamp" : "2018-08-02 03:52:34.615819618 +0000 UTC",',
-  '"updateTimestamp" : "2018-08-02 04:05:29.196243031 +0000 UTC"',
-  '},',
-  '"spec" : {',
-  '"type" : "InstallMaster",',
-  '"clusterUID" : "fcc72de0-9606-11e8-baa8-0255ac10215d",',
-  '"resourceID" : "fd3b4ac0-9606-11e8-baa8-0255ac10215d",',
-  '"extendParam" : {',
-  '"serverID" : "fd3b4ac0-9606-11e8-baa8-0255ac10215d"',
-  '}',
-  '},',
-  '"status" : {',
-  '"phase" : "Success"',
-  '}',
-  '}, {',
-  '"kind" : "Job",',
-  '"apiVersion" : "v3",',
-  '"metadata" : {',
-  '"uid" : "fd474f82-9606-11e8-baa8-0255ac10215d",',
-  '"creationTimestamp" : "2018-08-02 03:52:33.859150791 +0000 UTC",',
-  '"updateTimestamp" : "2018-08-02 03:52:34.615655429 +0000 UTC"',
-  '},',
-  '"spec" : {',
-  '"type" : "CreatePSMCert",',
-  '"clusterUID" : "fcc72de0-9606-11e8-baa8-0255ac10215d"',
-  '},',
-  '"status" : {',
-  '"phase" : "Success"',
-  '}',
-  '} ]',
-  '},',
-  '"status" : {',
-  '"phase" : "Running",',
-  '"reason" : ""',
-  '}',
-  '}',
-].join("\n");
+const DOCUMENTED_BODY = CCE_DOCUMENTED_TEXT;
 
 /** The instant of a simulator timestamp (`2018-08-02 08:12:40.672000000 +0000 UTC`). */
 const goInstant = (text: string): number => Date.parse(`${text.slice(0, 10)}T${text.slice(11, 23)}Z`);

@@ -12,6 +12,7 @@ import {
   waitForJob,
   watchJob,
 } from '../../../src/index.js';
+import { rejectionOf } from '../../helpers/promises.js';
 
 const FAST = { minDelayMs: 2, maxDelayMs: 10 } as const;
 const PROJECT = 'p-123';
@@ -32,14 +33,6 @@ afterEach(async () => {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 /** A compact picture of a snapshot: state, vendor state, progress and the task states. */
 const picture = (job: CceJob): unknown[] => [job.state, job.vendorState, job.progress && `${job.progress.completed}/${job.progress.total}`, job.tasks.map((task) => task.state).join(',')];

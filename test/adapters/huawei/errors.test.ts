@@ -4,19 +4,12 @@ import { createCasClient, type CasClient } from '../../../adapters/cas/index.js'
 import { createCceClient, type CceClient } from '../../../adapters/cce/index.js';
 import { ApiError, AuthenticationError, JobNotFoundError } from '../../../src/index.js';
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
+import { rejectionOf } from '../../helpers/promises.js';
 
 const PROJECT = 'proj-0123';
 const TOKEN = 'gateway-token-abc';
 const FAST_RETRY = { retries: 1, minTimeoutMs: 1, maxTimeoutMs: 5 };
 
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('parseHuaweiError', () => {
   it('reads { error_code, error_msg }', () => {

@@ -8,6 +8,7 @@ import type { HuaweiClientOptions } from '../../../adapters/huawei/client-option
 import { ApiError, AuthenticationError, InvalidResponseError, JobTimeoutError, NetworkError } from '../../../src/index.js';
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import type { Logger } from '../../../src/transport/logger.js';
+import { rejectionOf } from '../../helpers/promises.js';
 
 const TOKEN = 'TOKEN-very-secret-123';
 const SECRET_KEY = 'SK-very-secret-456';
@@ -50,14 +51,6 @@ function echo(creds: Credentials): string {
   return `rejected credentials ${creds.secrets.join(' and ')}; Authorization: SDK-HMAC-SHA256 Access=${ACCESS_KEY}, SignedHeaders=host;x-sdk-date, Signature=${ECHOED_SIGNATURE}`;
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject');
-}
 
 /** Every face of a value that might reach a user, a log or a bug report. */
 function faces(value: unknown): Record<string, string> {

@@ -8,6 +8,7 @@ import { resolveClientOptions, type ClientOptions } from '../../../src/transport
 import { HttpClient, type HttpClientConfig } from '../../../src/transport/http-client.js';
 import type { Logger } from '../../../src/transport/logger.js';
 import { parseBaseUrl } from '../../../src/transport/path.js';
+import { rejectionOf as rejection } from '../../helpers/promises.js';
 
 const FAST_RETRY = { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 20 } as const;
 const AUTH = { username: 'admin', password: 'pw-for-tests' };
@@ -43,14 +44,6 @@ function agent(): Agent {
   return dispatcher;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject');
-}
 
 const jobPath = (uuid: string): string => `/api/cluster/jobs/${uuid}`;
 const runningJob = (): string => sim.ontap.addJob({ steps: [{ state: 'running', message: 'working' }] });

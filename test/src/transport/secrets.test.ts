@@ -4,6 +4,7 @@ import { createOntapClient, type OntapClient, type OntapClientOptions } from '..
 import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobwaitError, NetworkError } from '../../../src/errors/index.js';
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import type { Logger } from '../../../src/transport/logger.js';
+import { rejectionOf as rejection } from '../../helpers/promises.js';
 
 const USERNAME = 'admin';
 const PASSWORD = 'S3cr3t-P@ss-word';
@@ -44,14 +45,6 @@ afterEach(async () => {
   await sim.close();
 });
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject');
-}
 
 /** Every face of a value that might reach a user, a log or a bug report. */
 function faces(value: unknown): Record<string, string> {
