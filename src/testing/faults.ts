@@ -45,9 +45,45 @@ export type Fault = FaultMatch &
     | { type: 'trickle'; intervalMs: number; chunkBytes?: number }
   );
 
+/** Faults at random: each matching request meets one of `faults` with probability `rate`. */
+export interface ChaosOptions {
+  /** The share of matching requests that meet a fault, from 0 to 1. */
+  rate: number;
+  /** The faults to draw from, evenly. */
+  faults: readonly Fault[];
+  /** Seeds the draw, so a run can be repeated exactly. @default 1 */
+  seed?: number;
+  /** A substring of the path, or a pattern tested against path and query. Default: every request. */
+  path?: string | RegExp;
+}
+
+/** A small seeded generator (mulberry32): the same seed gives the same draws. @internal */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** @internal */
 export class FaultQueue {
   #faults: { fault: Fault; left: number }[] = [];
+  #chaos: { options: ChaosOptions; random: () => number } | undefined;
+
+  /** Starts (or, with `undefined`, stops) random faults. */
+  chaos(options: ChaosOptions | undefined): void {
+    if (options === undefined) {
+      this.#chaos = undefined;
+      return;
+    }
+    if (!(options.rate >= 0 && options.rate <= 1)) throw new RangeError(`chaos rate must be from 0 to 1, got ${String(options.rate)}`);
+    if (options.faults.length === 0) throw new RangeError('chaos needs at least one fault');
+    this.#chaos = { options, random: seededRandom(options.seed ?? 1) };
+  }
 
   add(fault: Fault): void {
     const times = fault.times ?? 1;
@@ -57,8 +93,10 @@ export class FaultQueue {
     this.#faults.push({ fault, left: times });
   }
 
+  /** Drops the queued faults and stops random ones. */
   clear(): void {
     this.#faults = [];
+    this.#chaos = undefined;
   }
 
   /** The first fault that matches, used up by one. */
@@ -77,6 +115,18 @@ export class FaultQueue {
       if (entry.left <= 0) this.#faults.splice(i, 1);
       return fault;
     }
-    return undefined;
+    return this.#drawChaos(url, pathname);
+  }
+
+  #drawChaos(url: string, pathname: string): Fault | undefined {
+    if (!this.#chaos) return undefined;
+    const { options, random } = this.#chaos;
+    if (typeof options.path === 'string' && !pathname.includes(options.path)) return undefined;
+    if (options.path instanceof RegExp) {
+      options.path.lastIndex = 0;
+      if (!options.path.test(url)) return undefined;
+    }
+    if (random() >= options.rate) return undefined;
+    return options.faults[Math.floor(random() * options.faults.length)];
   }
 }

@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { getResponse, type RequestHandler } from 'msw';
 import type { Fault, FaultQueue } from './faults.js';
@@ -27,9 +28,20 @@ export interface RecordedRequest {
 export interface LoopbackServerOptions {
   host: string;
   port: number;
+  tls?: SimulatorTlsOptions | undefined;
   handlers: () => readonly RequestHandler[];
   faults: FaultQueue;
   onRequest: (request: RecordedRequest) => void;
+}
+
+/** Serve HTTPS with this certificate; with `requestCert`, demand a client certificate signed by `ca`. */
+export interface SimulatorTlsOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
+  /** The CA that client certificates must chain to (with `requestCert`). */
+  ca?: string | Buffer;
+  /** Demand a client certificate and refuse the handshake without a trusted one. @default false */
+  requestCert?: boolean;
 }
 
 /** @internal */
@@ -49,7 +61,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function startLoopbackServer(options: LoopbackServerOptions): Promise<LoopbackServer> {
   const sockets = new Set<Socket>();
   let origin = '';
-  const server: Server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     handle(req, res, origin, options).catch((error: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json' });
@@ -58,8 +70,12 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
         res.destroy();
       }
     });
-  });
-  server.on('connection', (socket) => {
+  };
+  const { tls } = options;
+  const server: Server = tls
+    ? (createTlsServer({ key: tls.key, cert: tls.cert, ...(tls.ca ? { ca: tls.ca } : {}), requestCert: tls.requestCert ?? false, rejectUnauthorized: tls.requestCert ?? false }, listener) as unknown as Server)
+    : createServer(listener);
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
@@ -68,7 +84,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     server.listen(options.port, options.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  origin = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  origin = `${tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   return {
     url: origin,
     close: () =>

@@ -2,8 +2,8 @@ import type { RequestHandler } from 'msw';
 import { CasSimulation } from '../../adapters/cas/simulator.js';
 import { CceSimulation } from '../../adapters/cce/simulator.js';
 import { OntapSimulation } from '../../adapters/ontap/simulator.js';
-import { FaultQueue, type Fault } from './faults.js';
-import { startLoopbackServer, type RecordedRequest } from './server.js';
+import { FaultQueue, type ChaosOptions, type Fault } from './faults.js';
+import { startLoopbackServer, type RecordedRequest, type SimulatorTlsOptions } from './server.js';
 
 /** Options of {@link startSimulator}. */
 export interface SimulatorOptions {
@@ -11,6 +11,8 @@ export interface SimulatorOptions {
   port?: number;
   /** Loopback only. @default '127.0.0.1' */
   host?: string;
+  /** Serve HTTPS (`url` starts with `https://`) with this certificate; `requestCert` demands client certificates. */
+  tls?: SimulatorTlsOptions;
 }
 
 /** A running simulator of the vendors' job APIs on a real loopback HTTP server. */
@@ -27,7 +29,9 @@ export interface Simulator {
   readonly requests: RecordedRequest[];
   /** Injects a fault into the next matching request(s). */
   fault(fault: Fault): void;
-  /** Drops every pending fault. */
+  /** Injects faults at random into a share of requests (seeded, so a run repeats); `undefined` stops them. */
+  chaos(options: ChaosOptions | undefined): void;
+  /** Drops every pending fault and stops random ones. */
   clearFaults(): void;
   /** Drops faults, recorded requests, scripted jobs, credentials and auth settings. */
   reset(): void;
@@ -66,6 +70,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const server = await startLoopbackServer({
     host,
     port: options.port ?? 0,
+    tls: options.tls,
     handlers: () => handlers,
     faults,
     onRequest: (request) => requests.push(request),
@@ -78,6 +83,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     cce,
     requests,
     fault: (fault) => faults.add(fault),
+    chaos: (chaos) => faults.chaos(chaos),
     clearFaults: () => faults.clear(),
     reset: () => {
       faults.clear();
