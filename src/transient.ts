@@ -10,11 +10,12 @@ const PERMANENT_5XX = new Set([501, 505]);
 
 /**
  * Whether a failed poll is passing trouble that must not end a wait before its deadline:
- * network errors (including the per-request timeout), 429, and 5xx answers but 501 Not
- * Implemented and 505 HTTP Version Not Supported.
+ * network errors (including the per-request timeout) but certificate failures, 429, and 5xx
+ * answers but 501 Not Implemented and 505 HTTP Version Not Supported.
  */
 export function isTransient(error: unknown): boolean {
-  if (error instanceof NetworkError || error instanceof RateLimitError) return true;
+  if (error instanceof NetworkError) return error.transient;
+  if (error instanceof RateLimitError) return true;
   if (error instanceof AuthenticationError || !(error instanceof ApiError)) return false;
   return error.status === 429 || (error.status >= 500 && error.status <= 599 && !PERMANENT_5XX.has(error.status));
 }

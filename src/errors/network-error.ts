@@ -8,12 +8,15 @@ export interface NetworkErrorOptions {
   message?: string;
   /** True when the per-request timeout (`requestTimeoutMs`) fired. */
   timedOut?: boolean;
+  /** False for trouble that asking again cannot fix (an untrusted or misnamed certificate). @default true */
+  transient?: boolean;
   cause?: unknown;
 }
 
 /**
  * The request got no HTTP answer: connection refused or reset, DNS, TLS, or the per-request
- * timeout. A wait treats it as transient and keeps polling until its deadline.
+ * timeout. A wait treats it as transient and keeps polling until its deadline, unless `transient`
+ * is false (a certificate that is not trusted or does not name the host): that ends it at once.
  */
 export class NetworkError extends JobwaitError {
   declare readonly name: 'NetworkError';
@@ -22,6 +25,8 @@ export class NetworkError extends JobwaitError {
   readonly url: string;
   /** True when the per-request timeout fired. */
   readonly timedOut: boolean;
+  /** Whether asking again may help. False for certificate verification failures. */
+  readonly transient: boolean;
 
   constructor(options: NetworkErrorOptions) {
     const reason = options.message ?? (options.cause instanceof Error ? options.cause.message : 'network error');
@@ -29,6 +34,7 @@ export class NetworkError extends JobwaitError {
     this.method = options.method;
     this.url = options.url;
     this.timedOut = options.timedOut ?? false;
+    this.transient = options.transient ?? true;
   }
 
   static {

@@ -162,6 +162,7 @@ export class HttpClient {
     if (request.signal?.aborted) return false;
     const idempotent = request.method === 'GET';
     if (error instanceof NetworkError) {
+      if (!error.transient) return false;
       return idempotent || (error.cause as { code?: unknown } | undefined)?.code === 'ECONNREFUSED';
     }
     if (error instanceof ApiError && RETRYABLE_STATUS.has(error.status)) {
@@ -289,12 +290,17 @@ export class HttpClient {
     const code = (cause as { code?: unknown })?.code;
     let message = cause instanceof Error ? cause.message : String(cause);
     if (typeof code === 'string' && !message.includes(code)) message = `${message} (${code})`;
+    let transient = true;
     if (typeof code === 'string' && TLS_TRUST_CODES.has(code)) {
       message += '. To trust a self-signed or private CA, pass its PEM certificate as tls.ca (or, insecurely, tls.rejectUnauthorized: false)';
+      transient = false;
     } else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
       message += '. The certificate does not name this host: connect by a name it lists, or set tls.servername';
+      transient = false;
+    } else if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+      transient = false;
     }
-    return new NetworkError({ method, url, message: this.#redact(message), cause: error });
+    return new NetworkError({ method, url, message: this.#redact(message), transient, cause: error });
   }
 
   #snippet(raw: Buffer): string {

@@ -11,6 +11,10 @@ describe('isTransient', () => {
     for (const status of [500, 502, 503, 504, 507, 599]) expect(isTransient(api(status)), String(status)).toBe(true);
   });
 
+  it('treats a NetworkError marked not transient (an untrusted certificate) as permanent', () => {
+    expect(isTransient(new NetworkError({ method: 'GET', url: 'https://127.0.0.1/x', message: 'self-signed certificate', transient: false }))).toBe(false);
+  });
+
   it('treats a plain ApiError with status 429 (as a custom adapter may throw) as transient', () => {
     expect(isTransient(api(429))).toBe(true);
   });
