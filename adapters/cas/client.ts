@@ -100,13 +100,13 @@ export class CasClient extends JobClientBase<CasJobRaw> {
 
   /** Waits for a job; `instanceId` is passed to every poll. */
   override async waitForJob(jobId: string, options: CasWaitOptions = {}): Promise<CasJob> {
-    const { instanceId, ...wait } = options;
+    const { instanceId, ...wait } = checkOptions(options);
     return waitForJob(this.#withInstance(instanceId), jobId, wait);
   }
 
   /** Watches a job; `instanceId` is passed to every poll. */
   override watchJob(jobId: string, options: CasWaitOptions = {}): AsyncIterableIterator<CasJob> {
-    const { instanceId, ...wait } = options;
+    const { instanceId, ...wait } = checkOptions(options);
     return watchJob(this.#withInstance(instanceId), jobId, wait);
   }
 
@@ -123,6 +123,11 @@ export class CasClient extends JobClientBase<CasJobRaw> {
     assertHuaweiId(instanceId, 'instanceId');
     return { vendor: this.vendor, getJob: (id, options) => this.getJob(id, { ...options, instanceId }) };
   }
+}
+
+function checkOptions(options: unknown): CasWaitOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidArgumentError('options', 'must be an object');
+  return options as CasWaitOptions;
 }
 
 /** Creates a ServiceStage application jobs client with its own keep-alive connection pool. */

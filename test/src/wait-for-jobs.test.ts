@@ -26,7 +26,7 @@ function fleet(scripts: Record<string, JobState[]>) {
       inFlight--;
     }
   });
-  const client: JobSource<null> = { vendor: 'fake', getJob };
+  const client: JobSource = { vendor: 'fake', getJob };
   return { client, getJob, calls, maxInFlight: () => maxInFlight };
 }
 
