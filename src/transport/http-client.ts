@@ -231,7 +231,9 @@ export class HttpClient {
     let json: unknown;
     if (raw.length > 0) {
       try {
-        json = JSON.parse(raw.toString('utf8'));
+        // Redacted before parsing: a job's own text that echoes a credential must not reach `raw`,
+        // a message or an error (a few substring checks per body).
+        json = JSON.parse(this.#redact(raw.toString('utf8')));
       } catch {
         // No `cause`: the parser's message quotes the body, and the body may echo a secret.
         throw new InvalidResponseError({ status, method: request.method, url, reason: 'the body is not JSON', bodySnippet: this.#snippet(raw) });
