@@ -1,3 +1,4 @@
+import { asciiUpperCase } from '../../src/ascii-case.js';
 import type { JobState, TaskState } from '../../src/model.js';
 
 /** ServiceStage `EXECUTION_STATUS` values and what they map to. */
@@ -22,12 +23,12 @@ export const CAS_TASK_STATES: Readonly<Record<string, TaskState>> = Object.freez
 
 /** Maps a job's `EXECUTION_STATUS` (either case); anything else is `unknown`. */
 export function mapCasJobState(status: string): JobState {
-  const key = status.toUpperCase();
+  const key = asciiUpperCase(status);
   return Object.hasOwn(CAS_EXECUTION_STATES, key) ? (CAS_EXECUTION_STATES[key] as JobState) : 'unknown';
 }
 
 /** Maps a task's `TASK_STATUS` (either case); anything else is `unknown`. */
 export function mapCasTaskState(status: string): TaskState {
-  const key = status.toUpperCase();
+  const key = asciiUpperCase(status);
   return Object.hasOwn(CAS_TASK_STATES, key) ? (CAS_TASK_STATES[key] as TaskState) : 'unknown';
 }

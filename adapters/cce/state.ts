@@ -1,3 +1,4 @@
+import { asciiLowerCase } from '../../src/ascii-case.js';
 import type { JobState } from '../../src/model.js';
 
 /** CCE `status.phase` values and what they map to. CCE has no others. */
@@ -12,5 +13,5 @@ const BY_LOWER_CASE = new Map(Object.entries(CCE_PHASES).map(([phase, state]) =>
 
 /** Maps a CCE `status.phase` (any case); anything else is `unknown`. */
 export function mapCcePhase(phase: string): JobState {
-  return BY_LOWER_CASE.get(phase.toLowerCase()) ?? 'unknown';
+  return BY_LOWER_CASE.get(asciiLowerCase(phase)) ?? 'unknown';
 }

@@ -1,3 +1,4 @@
+import { asciiLowerCase } from '../../src/ascii-case.js';
 import type { JobState } from '../../src/model.js';
 
 /** ONTAP's `state` values and what they map to. A cancelled ONTAP job ends as success or failure. */
@@ -11,6 +12,6 @@ export const ONTAP_STATES: Readonly<Record<string, JobState>> = Object.freeze({
 
 /** Maps ONTAP's `state`; a value ONTAP does not document becomes `unknown`. */
 export function mapOntapState(state: string): JobState {
-  const key = state.toLowerCase();
+  const key = asciiLowerCase(state);
   return Object.hasOwn(ONTAP_STATES, key) ? (ONTAP_STATES[key] as JobState) : 'unknown';
 }
