@@ -2,6 +2,7 @@ import { InvalidArgumentError } from './errors/invalid-argument-error.js';
 import type { GetJobOptions, JobSource } from './job-client.js';
 import type { Job } from './model.js';
 import { resolveWaitOptions, type WaitOptions } from './options.js';
+import { RequestLimiter } from './transport/limiter.js';
 import { waitForJob } from './wait-for-job.js';
 
 /** Options of {@link waitForJobs}: a wait's options, for every job, plus the fleet's own. */
@@ -55,11 +56,18 @@ export async function waitForJobs<TRaw>(client: JobSource<TRaw>, ids: readonly s
   if (resolved.signal?.aborted) onAbort();
   else resolved.signal?.addEventListener('abort', onAbort, { once: true });
   const deadline = performance.now() + resolved.timeoutMs;
-  const gate = new Semaphore(concurrency);
+  const gate = new RequestLimiter({ maxConcurrent: concurrency });
   const gated: JobSource<TRaw> = {
     vendor: client.vendor,
     ...(client.waitPolicy ? { waitPolicy: client.waitPolicy } : {}),
-    getJob: (id: string, getOptions?: GetJobOptions) => gate.run(() => client.getJob(id, getOptions), getOptions?.signal),
+    getJob: async (id: string, getOptions?: GetJobOptions) => {
+      const release = await gate.acquire(getOptions?.signal);
+      try {
+        return await client.getJob(id, getOptions);
+      } finally {
+        release();
+      }
+    },
   };
 
   let firstFailure: { error: unknown } | undefined;
@@ -83,42 +91,5 @@ export async function waitForJobs<TRaw>(client: JobSource<TRaw>, ids: readonly s
     return outcomes;
   } finally {
     resolved.signal?.removeEventListener('abort', onAbort);
-  }
-}
-
-/** Lets `limit` tasks run at once; the others queue in order. An aborted waiter leaves the queue. */
-class Semaphore {
-  #active = 0;
-  readonly #queue: (() => void)[] = [];
-
-  constructor(readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (this.#active >= this.limit) await this.#slot(signal);
-    else this.#active++;
-    try {
-      return await task();
-    } finally {
-      const next = this.#queue.shift();
-      if (next) next();
-      else this.#active--;
-    }
-  }
-
-  #slot(signal: AbortSignal | undefined): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const grant = (): void => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = (): void => {
-        const index = this.#queue.indexOf(grant);
-        if (index !== -1) this.#queue.splice(index, 1);
-        reject(signal?.reason);
-      };
-      this.#queue.push(grant);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
   }
 }

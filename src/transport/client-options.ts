@@ -48,6 +48,16 @@ export interface ClientOptions {
    * @default 8_388_608 (8 MiB)
    */
   maxResponseBytes?: number;
+  /**
+   * Requests of this client in flight at once, across all its waits, lists and batch calls; the
+   * others queue. A 429 (or a 503 with `Retry-After`) on any of them pauses the whole client.
+   * @default 16
+   */
+  maxConcurrentRequests?: number;
+  /**
+   * Requests this client starts per second at most, evenly spaced. No limit when absent.
+   */
+  requestsPerSecond?: number;
 }
 
 /** TLS settings of a client that makes its own `Agent`. Verification is on by default. */
@@ -78,6 +88,9 @@ export const CLIENT_DEFAULTS = Object.freeze({
   retryMaxTimeoutMs: 2_000,
   userAgent: `jobwait/${VERSION}`,
   maxResponseBytes: 8 * 1024 * 1024,
+  maxConcurrentRequests: 16,
+  /** The longest a server's `Retry-After` pauses a whole client. */
+  maxClientPauseMs: 60_000,
 });
 
 /** @internal */
@@ -90,6 +103,9 @@ export interface ResolvedClientOptions {
   userAgent: string;
   logger: Logger | undefined;
   maxResponseBytes: number;
+  maxConcurrentRequests: number;
+  requestsPerSecond: number | undefined;
+  maxClientPauseMs: number;
 }
 
 /** Fills in defaults and validates. @internal */
@@ -104,12 +120,17 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     userAgent: options.userAgent ?? CLIENT_DEFAULTS.userAgent,
     logger: options.logger,
     maxResponseBytes: options.maxResponseBytes ?? CLIENT_DEFAULTS.maxResponseBytes,
+    maxConcurrentRequests: options.maxConcurrentRequests ?? CLIENT_DEFAULTS.maxConcurrentRequests,
+    requestsPerSecond: options.requestsPerSecond,
+    maxClientPauseMs: CLIENT_DEFAULTS.maxClientPauseMs,
   };
   positive('requestTimeoutMs', resolved.requestTimeoutMs, 1, 2_147_483_647);
   positive('retry.retries', resolved.retries, 0, 100, true);
   positive('retry.minTimeoutMs', resolved.retryMinTimeoutMs, 0, 600_000);
   positive('retry.maxTimeoutMs', resolved.retryMaxTimeoutMs, resolved.retryMinTimeoutMs, 600_000);
   positive('maxResponseBytes', resolved.maxResponseBytes, 1, 1024 * 1024 * 1024, true);
+  positive('maxConcurrentRequests', resolved.maxConcurrentRequests, 1, 100_000, true);
+  if (resolved.requestsPerSecond !== undefined) positive('requestsPerSecond', resolved.requestsPerSecond, 0.001, 100_000);
   if (typeof resolved.userAgent !== 'string' || /[\r\n\0]/.test(resolved.userAgent)) {
     throw new InvalidArgumentError('userAgent', 'must be a string without line breaks');
   }

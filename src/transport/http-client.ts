@@ -8,6 +8,8 @@ import { InvalidResponseError, type ResponseIssue } from '../errors/invalid-resp
 import { NetworkError } from '../errors/network-error.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
 import type { ResolvedClientOptions, TlsOptions } from './client-options.js';
+import { delay } from './delay.js';
+import { RequestLimiter } from './limiter.js';
 import { createRedactor } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -70,6 +72,8 @@ const TLS_TRUST_CODES = new Set([
 ]);
 const SNIPPET_LENGTH = 512;
 const EMPTY = Buffer.alloc(0);
+/** How long a 429 without `Retry-After` pauses the client. */
+const DEFAULT_429_PAUSE_MS = 1_000;
 const ignore = (): void => {};
 
 /**
@@ -84,6 +88,7 @@ export class HttpClient {
   readonly #ownsDispatcher: boolean;
   readonly #redact: (text: string) => string;
   readonly #baseHeaders: Record<string, string>;
+  readonly #limiter: RequestLimiter;
   #closed = false;
 
   constructor(config: HttpClientConfig) {
@@ -106,6 +111,12 @@ export class HttpClient {
       this.warn(`jobwait: TLS certificate verification is off for ${config.origin} (tls.rejectUnauthorized: false); trust the server's CA with tls.ca instead`);
     }
     this.#baseHeaders = { accept: 'application/json', 'user-agent': options.userAgent };
+    this.#limiter = new RequestLimiter({ maxConcurrent: options.maxConcurrentRequests, requestsPerSecond: options.requestsPerSecond });
+  }
+
+  /** The client's request budget (all its waits, lists and batch calls share it). */
+  get limiter(): RequestLimiter {
+    return this.#limiter;
   }
 
   get origin(): string {
@@ -167,6 +178,9 @@ export class HttpClient {
     }
     if (error instanceof ApiError && RETRYABLE_STATUS.has(error.status)) {
       if (!idempotent && !NOT_PROCESSED_STATUS.has(error.status)) return false;
+      // A 429 paused the whole client: retry it here only when the server said when (and soon);
+      // otherwise the caller (a wait's schedule) decides, and sees the 429.
+      if (error.status === 429 && error.retryAfterMs === undefined) return false;
       return error.retryAfterMs === undefined || error.retryAfterMs <= this.#config.options.retryMaxTimeoutMs;
     }
     return false;
@@ -182,6 +196,7 @@ export class HttpClient {
       Object.assign(headers, this.#config.authorize({ method: request.method, path: request.path, host: this.#config.host, headers, body }));
     }
 
+    const release = await this.#limiter.acquire(request.signal);
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -214,6 +229,7 @@ export class HttpClient {
     } finally {
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onCallerAbort);
+      release();
     }
 
     options.logger?.debug?.(`jobwait: ${request.method} ${request.path} ${status} in ${Math.round(performance.now() - started)} ms`, {
@@ -280,6 +296,10 @@ export class HttpClient {
       retryAfterMs: parseRetryAfter(headers['retry-after']),
     };
     if (status === 401 || status === 403 || this.#config.isAuthError?.(details, status)) return new AuthenticationError(options);
+    // The server asked the client to slow down: pause every request of the client, not just this one.
+    if (status === 429 || (status === 503 && options.retryAfterMs !== undefined)) {
+      this.#limiter.pause(Math.min(options.retryAfterMs ?? DEFAULT_429_PAUSE_MS, this.#config.options.maxClientPauseMs));
+    }
     if (status === 429) return new RateLimitError(options);
     return new ApiError(options);
   }
@@ -348,19 +368,4 @@ async function readBody(body: Dispatcher.ResponseData['body'], headers: Incoming
 function discard(body: Dispatcher.ResponseData['body']): void {
   body.on('error', ignore);
   body.destroy();
-}
-
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

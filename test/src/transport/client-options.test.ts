@@ -29,6 +29,9 @@ describe('resolveClientOptions', () => {
       userAgent: `jobwait/${VERSION}`,
       logger: undefined,
       maxResponseBytes: 8 * 1024 * 1024,
+      maxConcurrentRequests: 16,
+      requestsPerSecond: undefined,
+      maxClientPauseMs: 60_000,
     });
     expect(CLIENT_DEFAULTS.userAgent).toBe('jobwait/0.1.0');
     expect(Object.isFrozen(CLIENT_DEFAULTS)).toBe(true);

@@ -238,9 +238,12 @@ describe('ONTAP job ids in paths', () => {
 });
 
 describe('HttpClient retries', () => {
+  // A 429 is retried in place when it says when (soon); without Retry-After it surfaces at once.
+  const soon = (status: number): Record<string, string> => (status === 429 ? { 'retry-after': '0.001' } : {});
+
   it.each([429, 502, 503, 504])('retries a GET answered %s up to retry.retries times', async (status) => {
     const uuid = runningJob();
-    sim.fault({ type: 'status', status, body: { error: { message: 'busy', code: String(status) } }, times: 10 });
+    sim.fault({ type: 'status', status, body: { error: { message: 'busy', code: String(status) } }, headers: soon(status), times: 10 });
     const error = await rejection(ontap().getJob(uuid));
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(status);
@@ -249,7 +252,7 @@ describe('HttpClient retries', () => {
 
   it.each([429, 502, 503, 504])('succeeds when a GET answered %s succeeds on a retry', async (status) => {
     const uuid = runningJob();
-    sim.fault({ type: 'status', status, times: 2 });
+    sim.fault({ type: 'status', status, headers: soon(status), times: 2 });
     const job = await ontap().getJob(uuid);
     expect(job.id).toBe(uuid);
     expect(sim.requests.map((r) => r.fault ?? 'ok')).toEqual(['status', 'status', 'ok']);
@@ -315,7 +318,7 @@ describe('HttpClient retries', () => {
 
   it.each([503, 429])('retries a PATCH (cancelJob) answered %s: the server did not act', async (status) => {
     const uuid = runningJob();
-    sim.fault({ type: 'status', status, method: 'PATCH', times: 1 });
+    sim.fault({ type: 'status', status, method: 'PATCH', headers: soon(status), times: 1 });
     await ontap().cancelJob(uuid);
     const patches = sim.requests.filter((r) => r.method === 'PATCH');
     expect(patches).toHaveLength(2);
@@ -757,12 +760,12 @@ describe('HttpClient error bodies', () => {
     expect(sim.requests).toHaveLength(1);
   });
 
-  it('answers 429 without Retry-After with RateLimitError and no retryAfterMs (after retrying)', async () => {
+  it('answers 429 without Retry-After with RateLimitError and no retryAfterMs at once, without retrying in place', async () => {
     sim.fault({ type: 'rate-limit', times: 10 });
     const error = (await rejection(ontap().getJob(runningJob()))) as RateLimitError;
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error.retryAfterMs).toBeUndefined();
-    expect(sim.requests).toHaveLength(3);
+    expect(sim.requests).toHaveLength(1);
   });
 
   it('survives an HTML 502 page from a proxy: ApiError 502 with the status text', async () => {
@@ -868,5 +871,77 @@ describe('HttpClient logging', () => {
     const warn = vi.fn();
     await expect(ontap({ logger: { warn } }).getJob(uuid)).resolves.toMatchObject({ id: uuid });
     expect(warn).not.toHaveBeenCalled();
+  });
+});
+
+describe('HttpClient request budget', () => {
+  it('pauses every request of the client after a 429 until its Retry-After passes, and no other client', async () => {
+    const uuid = runningJob();
+    sim.fault({ type: 'rate-limit', retryAfter: '0.2', times: 1 });
+    const paused = ontap();
+    await expect(paused.getJob(uuid)).rejects.toBeInstanceOf(RateLimitError);
+    const limitedAt = sim.requests[0]?.at ?? 0;
+    const other = ontap();
+    await other.getJob(uuid);
+    const otherAt = sim.requests[1]?.at ?? 0;
+    await paused.getJob(uuid);
+    const resumedAt = sim.requests[2]?.at ?? 0;
+    expect(otherAt - limitedAt).toBeLessThan(150);
+    expect(resumedAt - limitedAt).toBeGreaterThanOrEqual(190);
+  });
+
+  it('pauses the client on a 503 only when it carries Retry-After', async () => {
+    const uuid = runningJob();
+    sim.fault({ type: 'status', status: 503, headers: { 'retry-after': '0.2' }, times: 1 });
+    const client = ontap({ retry: false });
+    await expect(client.getJob(uuid)).rejects.toBeInstanceOf(ApiError);
+    await client.getJob(uuid);
+    expect((sim.requests[1]?.at ?? 0) - (sim.requests[0]?.at ?? 0)).toBeGreaterThanOrEqual(190);
+    sim.fault({ type: 'status', status: 503, times: 1 });
+    await expect(client.getJob(uuid)).rejects.toBeInstanceOf(ApiError);
+    const before = Date.now();
+    await client.getJob(uuid);
+    expect(Date.now() - before).toBeLessThan(150);
+  });
+
+  it('keeps at most maxConcurrentRequests requests in flight, across all calls of the client', async () => {
+    const uuid = runningJob();
+    sim.fault({ type: 'delay', ms: 40, times: 6 });
+    const client = ontap({ maxConcurrentRequests: 2 });
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 6 }, () => client.getJob(uuid)));
+    // three rounds of two 40 ms requests
+    expect(Date.now() - started).toBeGreaterThanOrEqual(115);
+    const arrivals = sim.requests.map((r) => r.at - started).sort((a, b) => a - b);
+    expect((arrivals[2] ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThanOrEqual(35);
+  });
+
+  it('spaces requests to requestsPerSecond', async () => {
+    const uuid = runningJob();
+    const client = ontap({ requestsPerSecond: 20 });
+    await Promise.all(Array.from({ length: 4 }, () => client.getJob(uuid)));
+    const times = sim.requests.map((r) => r.at);
+    expect((times[3] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(140);
+  });
+
+  it('lets a queued request leave when its signal aborts', async () => {
+    const uuid = runningJob();
+    sim.fault({ type: 'delay', ms: 60, times: 1 });
+    const client = ontap({ maxConcurrentRequests: 1 });
+    const first = client.getJob(uuid);
+    const controller = new AbortController();
+    const queued = client.getJob(uuid, { signal: controller.signal });
+    controller.abort(new Error('gone'));
+    await expect(queued).rejects.toThrow('gone');
+    await first;
+    await client.getJob(uuid);
+    expect(sim.requests).toHaveLength(2);
+  });
+
+  it('refuses a bad budget with InvalidArgumentError', () => {
+    expect(() => ontap({ maxConcurrentRequests: 0 })).toThrow(InvalidArgumentError);
+    expect(() => ontap({ maxConcurrentRequests: 1.5 })).toThrow(InvalidArgumentError);
+    expect(() => ontap({ requestsPerSecond: 0 })).toThrow(InvalidArgumentError);
+    expect(() => ontap({ requestsPerSecond: Number.NaN })).toThrow(InvalidArgumentError);
   });
 });
