@@ -55,6 +55,8 @@ export interface OntapRequestOptions {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The longest path and query of one batched request: well within what servers and proxies take. */
+const BATCH_URL_BUDGET = 4_000;
 const ALWAYS_LISTED_FIELDS = ['uuid', 'state'];
 
 /**
@@ -118,19 +120,33 @@ export class OntapClient extends JobClientBase<OntapJobRaw> {
    */
   async *listJobs(query: OntapJobQuery = {}, options?: OntapRequestOptions): AsyncIterableIterator<OntapJob> {
     if (typeof query !== 'object' || query === null) throw new InvalidArgumentError('query', 'must be an object');
-    let path: string | undefined = this.#jobsPath + buildQuery(withListedFields(query));
-    const seen = new Set<string>();
-    while (path !== undefined) {
-      seen.add(path);
-      const page = await this.#http.request({ method: 'GET', path, schema: ontapJobCollectionSchema, signal: options?.signal });
-      for (const record of page.data.records) yield toOntapJob(record);
-      const next = page.data._links?.next?.href;
-      if (next === undefined || next === '') break;
-      path = this.#nextPath(next, page.status);
-      if (seen.has(path)) {
-        throw new InvalidResponseError({ status: page.status, method: 'GET', url: this.#http.origin + path, reason: 'the next page link repeats a page already read' });
-      }
+    for await (const record of this.#records(this.#jobsPath + buildQuery(withListedFields(query)), options?.signal)) yield toOntapJob(record);
+  }
+
+  /**
+   * Fetches many jobs with one collection query per chunk (`GET /api/cluster/jobs?uuid=<a>|<b>|…`),
+   * each chunk's URL kept under 4,000 characters, following `_links.next`. A job ONTAP does not
+   * return (never existed, or deleted) is absent from the map: a batched wait treats that like a
+   * 404 for that job alone.
+   */
+  async getJobs(uuids: readonly string[], options?: GetJobOptions): Promise<Map<string, OntapJob>> {
+    if (!Array.isArray(uuids)) throw new InvalidArgumentError('uuids', 'must be an array of job UUIDs');
+    for (const [index, uuid] of uuids.entries()) assertPathId(uuid, `uuids[${index}]`, UUID, 'must be an ONTAP job UUID');
+    const wanted = [...new Set(uuids.map((uuid) => uuid.toLowerCase()))];
+    const jobs = new Map<string, OntapJob>();
+    await Promise.all(
+      chunkByLength(wanted, BATCH_URL_BUDGET - this.#jobsPath.length).map(async (chunk) => {
+        const path = this.#jobsPath + buildQuery({ uuid: chunk, fields: '*', max_records: chunk.length });
+        for await (const record of this.#records(path, options?.signal)) jobs.set(record.uuid.toLowerCase(), toOntapJob(record));
+      }),
+    );
+    // Answer under the ids as the caller spelled them.
+    const byCallerId = new Map<string, OntapJob>();
+    for (const uuid of uuids) {
+      const job = jobs.get(uuid.toLowerCase());
+      if (job) byCallerId.set(uuid, job);
     }
+    return byCallerId;
   }
 
   /** Asks ONTAP to cancel a job. The job then ends as success or failure. ONTAP's refusals (458784: cancel not supported) arrive as `ApiError.vendorCode`. */
@@ -176,6 +192,23 @@ export class OntapClient extends JobClientBase<OntapJobRaw> {
   #jobPath(uuid: string): string {
     assertPathId(uuid, 'uuid', UUID, 'must be an ONTAP job UUID');
     return `${this.#jobsPath}/${encodePathSegment(uuid)}`;
+  }
+
+  /** Every record of a collection query, page after page; a page link that repeats a page is refused. */
+  async *#records(first: string, signal: AbortSignal | undefined): AsyncGenerator<OntapJobRaw> {
+    let path: string | undefined = first;
+    const seen = new Set<string>();
+    while (path !== undefined) {
+      seen.add(path);
+      const page = await this.#http.request({ method: 'GET', path, schema: ontapJobCollectionSchema, signal });
+      yield* page.data.records;
+      const next = page.data._links?.next?.href;
+      if (next === undefined || next === '') break;
+      path = this.#nextPath(next, page.status);
+      if (seen.has(path)) {
+        throw new InvalidResponseError({ status: page.status, method: 'GET', url: this.#http.origin + path, reason: 'the next page link repeats a page already read' });
+      }
+    }
   }
 
   /** A next-page link stays on this cluster: a path under its API, never another origin. */
@@ -225,6 +258,25 @@ function checkAuth(auth: unknown): OntapAuth {
   }
   if (typeof password !== 'string') throw new InvalidArgumentError('auth.password', 'must be a string');
   return { username, password };
+}
+
+/** Splits uuids into chunks whose `uuid=a%7Cb…&fields=*&max_records=N` query fits in `budget` characters. */
+function chunkByLength(uuids: readonly string[], budget: number): string[][] {
+  const chunks: string[][] = [];
+  let chunk: string[] = [];
+  let length = '?uuid=&fields=*&max_records=1000'.length;
+  for (const uuid of uuids) {
+    const cost = uuid.length + 3; // the uuid and its %7C separator
+    if (chunk.length > 0 && length + cost > budget) {
+      chunks.push(chunk);
+      chunk = [];
+      length = '?uuid=&fields=*&max_records=1000'.length;
+    }
+    chunk.push(uuid);
+    length += cost;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
 function withListedFields(query: OntapJobQuery): Record<string, QueryValue> {
