@@ -1,9 +1,27 @@
+import { planNextPoll, type NextPoll } from './backoff.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
+import { JobCancelledError } from './errors/job-cancelled-error.js';
+import { JobFailedError } from './errors/job-failed-error.js';
+import { JobNotFoundError } from './errors/job-not-found-error.js';
+import { JobTimeoutError } from './errors/job-timeout-error.js';
+import { WaitAbortedError } from './errors/wait-aborted-error.js';
 import type { GetJobOptions, JobSource } from './job-client.js';
-import type { Job } from './model.js';
-import { resolveWaitOptions, type WaitOptions } from './options.js';
+import { jobChanged } from './job-changes.js';
+import { isTerminal, type Job } from './model.js';
+import { resolveWaitOptions, type ResolvedWaitOptions, type WaitOptions } from './options.js';
 import { RequestLimiter } from './transport/limiter.js';
+import { isTransient, outcomeKey, retryAfterOf } from './transient.js';
 import { waitForJob } from './wait-for-job.js';
+import { WaitScope } from './wait-scope.js';
+
+/**
+ * A client that can read many jobs in one request (the ONTAP client can). `waitForJobs` then polls
+ * every pending job of a round with one call; a job missing from the answer counts as a 404 for
+ * that job alone.
+ */
+export interface BatchJobSource<TRaw = unknown> extends JobSource<TRaw> {
+  getJobs(ids: readonly string[], options?: GetJobOptions): Promise<Map<string, Job<TRaw>>>;
+}
 
 /** Options of {@link waitForJobs}: a wait's options, for every job, plus the fleet's own. */
 export interface WaitForJobsOptions<TRaw = unknown> extends WaitOptions<TRaw> {
@@ -50,6 +68,9 @@ export async function waitForJobs<TRaw>(client: JobSource<TRaw>, ids: readonly s
   if (typeof failFast !== 'boolean') throw new InvalidArgumentError('failFast', 'must be a boolean');
   const resolved = resolveWaitOptions(wait, client.waitPolicy); // validates before any request
   if (ids.length === 0) return [];
+  if (typeof (client as Partial<BatchJobSource<TRaw>>).getJobs === 'function') {
+    return waitBatched(client as BatchJobSource<TRaw>, ids, resolved, failFast);
+  }
 
   const stop = new AbortController();
   const onAbort = (): void => stop.abort(resolved.signal?.reason);
@@ -92,4 +113,119 @@ export async function waitForJobs<TRaw>(client: JobSource<TRaw>, ids: readonly s
   } finally {
     resolved.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** One job of a batched fleet. */
+interface Tracked<TRaw> {
+  id: string;
+  last: Job<TRaw> | undefined;
+  polls: number;
+  outcomes: Record<string, number>;
+  lastError: unknown;
+  outcome: JobOutcome<TRaw> | undefined;
+}
+
+/**
+ * The batched fleet: one schedule for all, one `getJobs` call per round for the jobs still pending.
+ * The rules per job are a single wait's (see `pollJob`): change detection, `until`, failure,
+ * not-found grace, seen-then-vanished, and the deadline.
+ */
+async function waitBatched<TRaw>(client: BatchJobSource<TRaw>, ids: readonly string[], o: ResolvedWaitOptions<TRaw>, failFast: boolean): Promise<JobOutcome<TRaw>[]> {
+  const tracked = new Map<string, Tracked<TRaw>>();
+  for (const id of ids) if (!tracked.has(id)) tracked.set(id, { id, last: undefined, polls: 0, outcomes: {}, lastError: undefined, outcome: undefined });
+  const count = (t: Tracked<TRaw>, key: string): void => {
+    t.outcomes[key] = (t.outcomes[key] ?? 0) + 1;
+  };
+  const scope = new WaitScope(o.signal, o.timeoutMs);
+  const settle = (t: Tracked<TRaw>, outcome: { job: Job<TRaw> } | { error: unknown }): void => {
+    t.outcome = 'job' in outcome ? { id: t.id, status: 'fulfilled', job: outcome.job } : { id: t.id, status: 'rejected', error: outcome.error };
+  };
+  const stopAll = (pending: Tracked<TRaw>[], inFlight: boolean): void => {
+    for (const t of pending) {
+      if (inFlight && scope.stopReason === 'deadline') count(t, 'DEADLINE');
+      settle(t, {
+        error:
+          scope.stopReason === 'aborted'
+            ? new WaitAbortedError({ vendor: client.vendor, jobId: t.id, lastJob: t.last, cause: scope.abortReason })
+            : new JobTimeoutError({ vendor: client.vendor, jobId: t.id, lastJob: t.last, elapsedMs: scope.elapsed(), polls: t.polls, outcomes: t.outcomes, cause: t.lastError }),
+      });
+    }
+  };
+  let step = 0;
+  let final = false;
+  try {
+    for (;;) {
+      const pending = [...tracked.values()].filter((t) => !t.outcome);
+      if (pending.length === 0) break;
+      if (scope.stopReason) {
+        stopAll(pending, false);
+        break;
+      }
+      for (const t of pending) t.polls++;
+      let answer: Map<string, Job<TRaw>> | undefined;
+      let retryAfterMs: number | undefined;
+      try {
+        answer = await scope.race(client.getJobs(pending.map((t) => t.id), { signal: scope.signal }));
+      } catch (error) {
+        if (scope.stopReason) {
+          stopAll(pending, true);
+          break;
+        }
+        if (!isTransient(error)) {
+          for (const t of pending) settle(t, { error });
+        } else {
+          for (const t of pending) {
+            count(t, outcomeKey(error));
+            t.lastError = error;
+          }
+          retryAfterMs = retryAfterOf(error);
+        }
+      }
+      for (const t of answer ? pending : []) {
+        const job = (answer as Map<string, Job<TRaw>>).get(t.id);
+        if (!job) {
+          count(t, '404');
+          if (t.last) settle(t, { error: new JobNotFoundError({ vendor: client.vendor, jobId: t.id, lastJob: t.last }) });
+          else if (scope.elapsed() >= o.notFoundGraceMs) settle(t, { error: new JobNotFoundError({ vendor: client.vendor, jobId: t.id }) });
+          else t.lastError = new JobNotFoundError({ vendor: client.vendor, jobId: t.id });
+          continue;
+        }
+        count(t, 'ok');
+        t.lastError = undefined;
+        const changed = t.last === undefined || jobChanged(t.last, job);
+        t.last = job;
+        if (changed) o.onProgress?.(job);
+        if (o.until?.(job)) settle(t, { job });
+        else if (isTerminal(job.state)) {
+          if (o.throwOnFailure && job.state === 'failed') settle(t, { error: new JobFailedError(job) });
+          else if (o.throwOnFailure && job.state === 'cancelled') settle(t, { error: new JobCancelledError(job) });
+          else settle(t, { job });
+        }
+      }
+      if (failFast) {
+        const failed = [...tracked.values()].find((t) => t.outcome?.status === 'rejected');
+        if (failed) throw failed.outcome?.error;
+      }
+      if ([...tracked.values()].every((t) => t.outcome)) break;
+      const remainingMs = scope.remaining();
+      const plan: NextPoll = final ? { kind: 'expire', delayMs: Math.max(0, remainingMs) } : planNextPoll({ step, remainingMs, retryAfterMs, schedule: o });
+      step++;
+      try {
+        await scope.sleep(plan.delayMs);
+      } catch {
+        stopAll([...tracked.values()].filter((t) => !t.outcome), false);
+        break;
+      }
+      if (plan.kind === 'expire') {
+        for (const t of tracked.values()) {
+          if (!t.outcome) settle(t, { error: new JobTimeoutError({ vendor: client.vendor, jobId: t.id, lastJob: t.last, elapsedMs: scope.elapsed(), polls: t.polls, outcomes: t.outcomes, cause: t.lastError }) });
+        }
+        break;
+      }
+      final = plan.final;
+    }
+  } finally {
+    scope.dispose();
+  }
+  return ids.map((id) => (tracked.get(id) as Tracked<TRaw>).outcome as JobOutcome<TRaw>);
 }

@@ -146,7 +146,11 @@ export class OntapSimulation {
     const matched: SimJob[] = [];
     for (const job of this.#jobs.values()) {
       const peeked = job.lifecycle.peek(now);
-      if (peeked.kind !== 'visible') continue;
+      if (peeked.kind !== 'visible') {
+        // A read of a job not visible yet still counts as a poll of it (batched waits poll this way).
+        if (peeked.reason === 'hidden' && params.get('return_records') !== 'false') job.lifecycle.poll(now);
+        continue;
+      }
       if (!filters.every(([key, value]) => matchesOntapFilter(lookup(this.#record(job, peeked.step, now), key), value))) continue;
       matched.push(job);
     }
