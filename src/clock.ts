@@ -2,3 +2,12 @@
 export function now(): number {
   return performance.now();
 }
+
+/**
+ * Wall-clock milliseconds (`Date.now()`) minus monotonic ones, right now: add it to a monotonic
+ * time to get an epoch time that another process can read, subtract it to come back.
+ * @internal
+ */
+export function wallClockOffset(): number {
+  return Date.now() - performance.now();
+}

@@ -5,8 +5,18 @@
  */
 export { isTerminal, parseIsoDate, progressOf, JOB_STATES } from './model.js';
 export type { Job, JobError, JobProgress, JobState, Task, TaskState } from './model.js';
-export type { GetJobOptions, JobClient, JobSource, WaitPolicy } from './job-client.js';
+export type { CancelJobOptions, GetJobOptions, JobClient, JobSource, WaitPolicy } from './job-client.js';
 export { WAIT_DEFAULTS, type WaitOptions } from './options.js';
+export {
+  assertCheckpoint,
+  CHECKPOINT_VERSION,
+  createCheckpoint,
+  jobFromCheckpoint,
+  type CheckpointInput,
+  type CheckpointJob,
+  type CheckpointTask,
+  type WaitCheckpoint,
+} from './checkpoint.js';
 export { waitForJob } from './wait-for-job.js';
 export { watchJob } from './watch-job.js';
 export { waitForJobs, WAIT_FOR_JOBS_DEFAULTS, type JobOutcome, type WaitForJobsOptions } from './wait-for-jobs.js';
@@ -34,6 +44,7 @@ export {
 } from './errors/index.js';
 export type {
   ApiErrorOptions,
+  CancelOutcome,
   InvalidResponseErrorOptions,
   JobNotFoundErrorOptions,
   JobTimeoutErrorOptions,

@@ -7,6 +7,12 @@ export interface GetJobOptions {
   signal?: AbortSignal;
 }
 
+/** Options of a `cancelJob` call. */
+export interface CancelJobOptions {
+  /** Aborts the request; the call then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /**
  * Limits a vendor puts on waiting, declared by its client and applied by the core poller.
  */
@@ -30,6 +36,12 @@ export interface JobSource<TRaw = unknown> {
   getJob(id: string, options?: GetJobOptions): Promise<Job<TRaw>>;
   /** Vendor limits on waiting; optional. */
   readonly waitPolicy?: WaitPolicy;
+  /**
+   * Asks the vendor to cancel the job; optional. A wait's `cancelOnAbort` needs it. It resolves
+   * once the vendor accepted the request (the job may end later) and rejects with the vendor's
+   * refusal, typically an `ApiError`.
+   */
+  cancelJob?(id: string, options?: CancelJobOptions): Promise<void>;
 }
 
 /** A vendor client: fetch a job, wait for it, watch it, close the connections. */

@@ -1,3 +1,4 @@
+import { readCheckpoint, type WaitCheckpoint } from './checkpoint.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
 import type { WaitPolicy } from './job-client.js';
 import type { Job } from './model.js';
@@ -19,7 +20,10 @@ export interface WaitOptions<TRaw = unknown> {
    * @default 30_000
    */
   maxDelayMs?: number;
-  /** Stops the wait: it rejects with `WaitAbortedError` at once and sends no further request. */
+  /**
+   * Stops the wait: it rejects with `WaitAbortedError` at once and sends no further request. Only
+   * the wait stops (it detaches): the job goes on, unless `cancelOnAbort` is set.
+   */
   signal?: AbortSignal;
   /** Called with the first snapshot, then with each changed one. */
   onProgress?: (job: Job<TRaw>) => void;
@@ -40,6 +44,40 @@ export interface WaitOptions<TRaw = unknown> {
    * @default 0
    */
   notFoundGraceMs?: number;
+  /**
+   * Called after every poll the wait goes on from, once the next poll is planned, and once more
+   * after the last snapshot (the terminal one, or the one that met `until`) or when no poll fits
+   * before the deadline, with `nextPollAt: null`. Store the small JSON-safe
+   * {@link WaitCheckpoint} (`JSON.stringify`) to continue the wait elsewhere with `resumeFrom`.
+   * It is not called after an abort.
+   */
+  onCheckpoint?: (checkpoint: WaitCheckpoint) => void;
+  /**
+   * Continues a wait from a checkpoint that `onCheckpoint` gave, in this process or another:
+   * - within the checkpoint's deadline: `timeoutMs` is ignored;
+   * - on its schedule: the first poll goes out at its `nextPollAt` (at once if that has passed),
+   *   and the poll count and the growth of the delays go on from it;
+   * - with its last snapshot as the baseline: `onProgress` and `watchJob` report only changes
+   *   since then (a job that ended meanwhile is reported once, as a change). A 404 means the job
+   *   vanished after it was seen: `JobNotFoundError` with that snapshot as `lastJob` (rebuilt from
+   *   the checkpoint, so its `raw` is `undefined`).
+   *
+   * A checkpoint of another vendor or job, of an unknown version, or with a malformed field throws
+   * `InvalidArgumentError` before any request.
+   */
+  resumeFrom?: WaitCheckpoint;
+  /**
+   * When the `signal` aborts, also cancel the job: send the client's `cancelJob` once, follow the
+   * job on the schedule (restarted, from an immediate poll) until it ends or the deadline passes, and
+   * then reject with `WaitAbortedError` whose `lastJob` shows how it ended and whose `cancel` is
+   * `'sent'`. A cancel the vendor refuses ends the wait at once: `cancel` is `'refused'` and the
+   * refusal is the `cause`. After the abort nothing is yielded and no callback runs.
+   *
+   * Needs a client with `cancelJob` (ONTAP); with any other, the wait throws
+   * `UnsupportedOperationError` before any request.
+   * @default false
+   */
+  cancelOnAbort?: boolean;
 }
 
 /** The defaults of every wait, in one place. */
@@ -49,6 +87,7 @@ export const WAIT_DEFAULTS = Object.freeze({
   maxDelayMs: 30_000,
   throwOnFailure: true,
   notFoundGraceMs: 0,
+  cancelOnAbort: false,
 });
 
 /** The schedule's fixed shape: growth factor, jitter, and the cap on an honoured `Retry-After`. */
@@ -76,14 +115,23 @@ export interface ResolvedWaitOptions<TRaw> {
   until: ((job: Job<TRaw>) => boolean) | undefined;
   throwOnFailure: boolean;
   notFoundGraceMs: number;
+  onCheckpoint: ((checkpoint: WaitCheckpoint) => void) | undefined;
+  /** A validated copy of the caller's checkpoint. */
+  resumeFrom: WaitCheckpoint | undefined;
+  cancelOnAbort: boolean;
 }
 
 /**
  * Fills in defaults, applies the vendor's policy and validates: a bad value throws
- * `InvalidArgumentError` before any request.
+ * `InvalidArgumentError` before any request. Given the wait's `job`, a `resumeFrom` must belong
+ * to that vendor and job; without it, only its form is checked.
  * @internal
  */
-export function resolveWaitOptions<TRaw>(options: WaitOptions<TRaw> | undefined, policy?: WaitPolicy): ResolvedWaitOptions<TRaw> {
+export function resolveWaitOptions<TRaw>(
+  options: WaitOptions<TRaw> | undefined,
+  policy?: WaitPolicy,
+  job?: { vendor: string; jobId: string },
+): ResolvedWaitOptions<TRaw> {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new InvalidArgumentError('options', 'must be an object');
   }
@@ -114,12 +162,16 @@ export function resolveWaitOptions<TRaw>(options: WaitOptions<TRaw> | undefined,
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
     throw new InvalidArgumentError('signal', 'must be an AbortSignal');
   }
-  for (const name of ['onProgress', 'until'] as const) {
+  for (const name of ['onProgress', 'until', 'onCheckpoint'] as const) {
     if (o[name] !== undefined && typeof o[name] !== 'function') throw new InvalidArgumentError(name, 'must be a function');
   }
   if (o.throwOnFailure !== undefined && typeof o.throwOnFailure !== 'boolean') {
     throw new InvalidArgumentError('throwOnFailure', 'must be a boolean');
   }
+  if (o.cancelOnAbort !== undefined && typeof o.cancelOnAbort !== 'boolean') {
+    throw new InvalidArgumentError('cancelOnAbort', 'must be a boolean');
+  }
+  const resumeFrom = o.resumeFrom === undefined ? undefined : readCheckpoint(o.resumeFrom, 'resumeFrom', job);
   return {
     timeoutMs,
     minDelayMs: effectiveMin,
@@ -130,6 +182,9 @@ export function resolveWaitOptions<TRaw>(options: WaitOptions<TRaw> | undefined,
     until: o.until,
     throwOnFailure: o.throwOnFailure ?? WAIT_DEFAULTS.throwOnFailure,
     notFoundGraceMs,
+    onCheckpoint: o.onCheckpoint,
+    resumeFrom,
+    cancelOnAbort: o.cancelOnAbort ?? WAIT_DEFAULTS.cancelOnAbort,
   };
 }
 

@@ -15,6 +15,10 @@ import { pollJob, prepare } from './watch-job.js';
  * Transient trouble (network errors, 429, 5xx) never ends the wait before its deadline: it becomes
  * the `cause` of the `JobTimeoutError`.
  *
+ * `onCheckpoint` hands out where the wait stands after each poll; `resumeFrom` continues from
+ * such a checkpoint in another process, within the same deadline. An aborted `signal` only stops
+ * the wait, unless `cancelOnAbort` (ONTAP): then the job is cancelled and followed to its end first.
+ *
  * @example
  * ```ts
  * const job = await waitForJob(client, id, { timeoutMs: 600_000, onProgress: (j) => console.log(j.state) });

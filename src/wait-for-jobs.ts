@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { planNextPoll, type NextPoll } from './backoff.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
 import { JobCancelledError } from './errors/job-cancelled-error.js';
@@ -24,7 +25,13 @@ export interface BatchJobSource<TRaw = unknown> extends JobSource<TRaw> {
 }
 
 /** Options of {@link waitForJobs}: a wait's options, for every job, plus the fleet's own. */
-export interface WaitForJobsOptions<TRaw = unknown> extends WaitOptions<TRaw> {
+export interface WaitForJobsOptions<TRaw = unknown> extends Omit<WaitOptions<TRaw>, 'resumeFrom' | 'onCheckpoint' | 'cancelOnAbort'> {
+  /** Not for fleets: a checkpoint belongs to one wait (`InvalidArgumentError`). */
+  resumeFrom?: undefined;
+  /** Not for fleets: a checkpoint belongs to one wait (`InvalidArgumentError`). */
+  onCheckpoint?: undefined;
+  /** Not for fleets yet (`InvalidArgumentError`): cancel each job with the client's `cancelJob`. */
+  cancelOnAbort?: false;
   /**
    * Requests in flight at once, for a client that fetches one job per request. Every wait runs
    * from the start; only their polls queue.
@@ -66,6 +73,12 @@ export async function waitForJobs<TRaw>(client: JobSource<TRaw>, ids: readonly s
   }
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new InvalidArgumentError('concurrency', `must be a whole number of 1 or more, got ${String(concurrency)}`);
   if (typeof failFast !== 'boolean') throw new InvalidArgumentError('failFast', 'must be a boolean');
+  // One job's checkpoint, or cancelling every job of a fleet on abort, has no fleet meaning yet.
+  for (const option of ['resumeFrom', 'onCheckpoint', 'cancelOnAbort'] as const) {
+    if (wait[option] !== undefined && wait[option] !== false) {
+      throw new InvalidArgumentError(option, 'belongs to one wait: use waitForJob for each job that needs it');
+    }
+  }
   const resolved = resolveWaitOptions(wait, client.waitPolicy); // validates before any request
   if (ids.length === 0) return [];
   if (typeof (client as Partial<BatchJobSource<TRaw>>).getJobs === 'function') {
@@ -73,6 +86,8 @@ export async function waitForJobs<TRaw>(client: JobSource<TRaw>, ids: readonly s
   }
 
   const stop = new AbortController();
+  // Every wait of the fleet listens to this one signal: no listener limit on it.
+  setMaxListeners(0, stop.signal);
   const onAbort = (): void => stop.abort(resolved.signal?.reason);
   if (resolved.signal?.aborted) onAbort();
   else resolved.signal?.addEventListener('abort', onAbort, { once: true });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { now } from './clock.js';
 import { MAX_TIMER_MS } from './options.js';
 
@@ -20,12 +21,22 @@ export class WaitScope {
   #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #onUserAbort = (): void => this.#stop('aborted');
 
-  constructor(userSignal: AbortSignal | undefined, timeoutMs: number) {
-    this.startedAt = now();
+  /**
+   * @param timeoutMs - from `startedAt` to the deadline (`Infinity` for none).
+   * @param startedAt - when the wait began, in `now()` time: now, or earlier for a resumed wait. A
+   * deadline already past stops the scope at once.
+   */
+  constructor(userSignal: AbortSignal | undefined, timeoutMs: number, startedAt?: number) {
+    // Every request of the wait (and every chunk of a batched round) listens to this signal.
+    setMaxListeners(0, this.#controller.signal);
+    const current = now();
+    this.startedAt = startedAt ?? current;
     this.deadline = this.startedAt + timeoutMs;
     this.#userSignal = userSignal;
     if (userSignal?.aborted) {
       this.#stop('aborted');
+    } else if (this.deadline <= current) {
+      this.#stop('deadline');
     } else {
       userSignal?.addEventListener('abort', this.#onUserAbort, { once: true });
       this.#armDeadline();

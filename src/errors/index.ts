@@ -3,7 +3,7 @@ export { JobFailedError } from './job-failed-error.js';
 export { JobCancelledError } from './job-cancelled-error.js';
 export { JobTimeoutError, type JobTimeoutErrorOptions, type PollOutcomes } from './job-timeout-error.js';
 export { JobNotFoundError, type JobNotFoundErrorOptions } from './job-not-found-error.js';
-export { WaitAbortedError, type WaitAbortedErrorOptions } from './wait-aborted-error.js';
+export { WaitAbortedError, type CancelOutcome, type WaitAbortedErrorOptions } from './wait-aborted-error.js';
 export { ApiError, type ApiErrorOptions, type VendorErrorDetails } from './api-error.js';
 export { AuthenticationError } from './authentication-error.js';
 export { RateLimitError } from './rate-limit-error.js';

@@ -41,13 +41,19 @@ const INVALID: [label: string, options: unknown, argument: string][] = [
   ['onProgress that is an object', { onProgress: {} }, 'onProgress'],
   ['until that is a boolean', { until: true }, 'until'],
   ['throwOnFailure that is a string', { throwOnFailure: 'no' }, 'throwOnFailure'],
+  ['onCheckpoint that is a string', { onCheckpoint: 'save' }, 'onCheckpoint'],
+  ['cancelOnAbort that is a string', { cancelOnAbort: 'yes' }, 'cancelOnAbort'],
+  ['cancelOnAbort that is 1', { cancelOnAbort: 1 }, 'cancelOnAbort'],
+  ['resumeFrom that is a string', { resumeFrom: '{"version":1}' }, 'resumeFrom'],
+  ['resumeFrom of an unknown version', { resumeFrom: { version: 2, vendor: 'fake', jobId: 'job-1', startedAt: 0, deadline: null, polls: 1, step: 1, nextPollAt: null } }, 'resumeFrom.version'],
+  ['resumeFrom with a negative poll count', { resumeFrom: { version: 1, vendor: 'fake', jobId: 'job-1', startedAt: 0, deadline: null, polls: -1, step: 1, nextPollAt: null } }, 'resumeFrom.polls'],
   ['options that are null', null, 'options'],
   ['options that are a number', 5, 'options'],
 ];
 
 describe('WAIT_DEFAULTS', () => {
-  it('holds the documented defaults: 30 min timeout, 1 s to 30 s delays, throw on failure, no 404 grace', () => {
-    expect(WAIT_DEFAULTS).toEqual({ timeoutMs: 1_800_000, minDelayMs: 1000, maxDelayMs: 30_000, throwOnFailure: true, notFoundGraceMs: 0 });
+  it('holds the documented defaults: 30 min timeout, 1 s to 30 s delays, throw on failure, no 404 grace, detach on abort', () => {
+    expect(WAIT_DEFAULTS).toEqual({ timeoutMs: 1_800_000, minDelayMs: 1000, maxDelayMs: 30_000, throwOnFailure: true, notFoundGraceMs: 0, cancelOnAbort: false });
   });
 
   it('is frozen so callers cannot change every wait by accident', () => {
@@ -69,7 +75,11 @@ describe('resolveWaitOptions', () => {
       until: undefined,
       throwOnFailure: true,
       notFoundGraceMs: 0,
+      onCheckpoint: undefined,
+      resumeFrom: undefined,
+      cancelOnAbort: false,
     });
+    expect(resolved).toHaveProperty('cancelOnAbort', false);
     expect(resolveWaitOptions({})).toEqual(resolved);
   });
 
@@ -77,7 +87,10 @@ describe('resolveWaitOptions', () => {
     const signal = new AbortController().signal;
     const onProgress = (): void => {};
     const until = (): boolean => false;
-    expect(resolveWaitOptions({ timeoutMs: 5000, minDelayMs: 200, maxDelayMs: 800, signal, onProgress, until, throwOnFailure: false, notFoundGraceMs: 3000 })).toEqual({
+    const onCheckpoint = (): void => {};
+    expect(
+      resolveWaitOptions({ timeoutMs: 5000, minDelayMs: 200, maxDelayMs: 800, signal, onProgress, until, throwOnFailure: false, notFoundGraceMs: 3000, onCheckpoint, cancelOnAbort: true }),
+    ).toEqual({
       timeoutMs: 5000,
       minDelayMs: 200,
       maxDelayMs: 800,
@@ -87,6 +100,9 @@ describe('resolveWaitOptions', () => {
       until,
       throwOnFailure: false,
       notFoundGraceMs: 3000,
+      onCheckpoint,
+      resumeFrom: undefined,
+      cancelOnAbort: true,
     });
   });
 

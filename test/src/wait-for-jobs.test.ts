@@ -103,6 +103,14 @@ describe('waitForJobs', () => {
     expect(getJob).not.toHaveBeenCalled();
   });
 
+  it('refuses the per-wait options resumeFrom, onCheckpoint and cancelOnAbort before any request', async () => {
+    const { client, getJob } = fleet({});
+    for (const options of [{ onCheckpoint: () => {} }, { cancelOnAbort: true }, { resumeFrom: { version: 1 } }]) {
+      await expect(waitForJobs(client, ['a'], options as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    }
+    expect(getJob).not.toHaveBeenCalled();
+  });
+
   it('resolves an empty fleet at once', async () => {
     const { client, getJob } = fleet({});
     await expect(waitForJobs(client, [])).resolves.toEqual([]);

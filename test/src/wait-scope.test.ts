@@ -244,3 +244,30 @@ describe('WaitScope', () => {
     expect((slept.error as ScopeStopped).reason).toBe('deadline');
   });
 });
+
+describe('WaitScope started earlier (a resumed wait)', () => {
+  it('counts elapsed time and the deadline from the given start', async () => {
+    const created = new WaitScope(undefined, 10_000, performance.now() - 4000);
+    scopes.push(created);
+    expect(created.elapsed()).toBe(4000);
+    expect(created.remaining()).toBe(6000);
+    await vi.advanceTimersByTimeAsync(5999);
+    expect(created.stopReason).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(created.stopReason).toBe('deadline');
+  });
+
+  it('stops at once, with no timer, when the deadline is already past', () => {
+    const created = new WaitScope(undefined, 1000, performance.now() - 1000);
+    scopes.push(created);
+    expect(created.stopReason).toBe('deadline');
+    expect(created.signal.aborted).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('reports an aborted signal before a past deadline', () => {
+    const created = new WaitScope(AbortSignal.abort(), 1000, performance.now() - 5000);
+    scopes.push(created);
+    expect(created.stopReason).toBe('aborted');
+  });
+});

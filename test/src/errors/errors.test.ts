@@ -312,6 +312,35 @@ describe('WaitAbortedError', () => {
     expect(error.message).toContain('last state queued');
     expect(error.toJSON()['cause']).toBe('user');
   });
+
+  it('has no cancel outcome when the wait only detached', () => {
+    const error = new WaitAbortedError({ vendor: 'ontap', jobId: 'abc-123', lastJob: job({ state: 'running', vendorState: 'running' }) });
+    expect(error.cancel).toBeUndefined();
+    expect(error.message).toBe('Stopped waiting for ontap job "abc-123": the signal was aborted (last state running)');
+  });
+
+  it('says the cancel was sent and how the job ended', () => {
+    const last = job({ state: 'failed', vendorState: 'failure', message: 'Job was cancelled.' });
+    const error = new WaitAbortedError({ vendor: 'ontap', jobId: 'abc-123', lastJob: last, cancel: 'sent', cause: 'user' });
+    expect(error.cancel).toBe('sent');
+    expect(error.message).toBe('Stopped waiting for ontap job "abc-123": the signal was aborted; the cancel was sent and the job ended failed (last state failed / failure ("Job was cancelled."))');
+    expect(error.toJSON()).toMatchObject({ cancel: 'sent', cause: 'user' });
+  });
+
+  it('says the cancel was sent but the job had not ended when it had not', () => {
+    const error = new WaitAbortedError({ vendor: 'ontap', jobId: 'abc-123', lastJob: job({ state: 'running', vendorState: 'running' }), cancel: 'sent' });
+    expect(error.message).toContain('the cancel was sent but the job had not ended when the wait stopped (last state running)');
+  });
+
+  it('says the cancel was refused, with the refusal as its cause and in its message', () => {
+    const refusal = new ApiError({ status: 400, method: 'PATCH', url: URL_, vendorCode: '458784', vendorMessage: 'This job does not support cancel.' });
+    const error = new WaitAbortedError({ vendor: 'ontap', jobId: 'abc-123', lastJob: job({ state: 'running', vendorState: 'running' }), cancel: 'refused', cause: refusal });
+    expect(error.cause).toBe(refusal);
+    expect(error.message).toContain('the cancel was refused: ');
+    expect(error.message).toContain('458784');
+    expect(error.message).toContain('(last state running)');
+    expect(error.toJSON()['cause']).toMatchObject({ name: 'ApiError', vendorCode: '458784' });
+  });
 });
 
 describe('UnsupportedOperationError and InvalidArgumentError', () => {
