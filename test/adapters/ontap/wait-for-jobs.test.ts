@@ -86,3 +86,36 @@ describe('waitForJobs on ONTAP (batched through getJobs)', () => {
     expect(outcomes[0]).toMatchObject({ status: 'fulfilled', job: { state: 'succeeded' } });
   });
 });
+
+describe('waits of one client meeting a 429', () => {
+  it('pause together: only the requests already in flight see the 429, the rest wait out the Retry-After', async () => {
+    const ids = Array.from({ length: 40 }, () => sim.ontap.addJob({ steps: [{ state: 'running', polls: 2 }, { state: 'success' }] }));
+    const client = ontap;
+    // Every request for the next 150 ms is answered 429 with Retry-After: 0.2.
+    sim.fault({ type: 'rate-limit', retryAfter: '0.2', times: Infinity });
+    setTimeout(() => sim.clearFaults(), 150);
+    const plain = { vendor: client.vendor, waitPolicy: client.waitPolicy, getJob: client.getJob.bind(client) };
+    const outcomes = await waitForJobs(plain, ids, { minDelayMs: 5, maxDelayMs: 20, concurrency: 40 });
+    expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true);
+    const limited = sim.requests.filter((r) => r.fault === 'rate-limit');
+    // the client's budget is 16 requests in flight: at most those met the 429 before the pause
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited.length).toBeLessThanOrEqual(16);
+    const firstLimited = limited[0]?.at ?? 0;
+    const afterPause = sim.requests.filter((r) => !r.fault && r.at > firstLimited);
+    expect(Math.min(...afterPause.map((r) => r.at)) - firstLimited).toBeGreaterThanOrEqual(190);
+  });
+});
+
+describe('waits started together', () => {
+  it('do not poll in lock-step: their first delays are spread by the jitter', async () => {
+    const ids = Array.from({ length: 20 }, () => sim.ontap.addJob({ steps: [{ state: 'running' }, { state: 'success' }] }));
+    const started = Date.now();
+    await Promise.all(ids.map((id) => ontap.waitForJob(id, { minDelayMs: 100, maxDelayMs: 100_000 })));
+    const secondPolls = ids.map((id) => (sim.requests.filter((r) => r.path.endsWith(id))[1]?.at ?? 0) - started);
+    // ±20 % of 100 ms, kept at or above minDelayMs: spread over 100-120 ms rather than all at 100 ms
+    // (with 20 waits, a spread under 8 ms has odds of about 1 in 10,000)
+    expect(Math.max(...secondPolls) - Math.min(...secondPolls)).toBeGreaterThanOrEqual(8);
+    for (const at of secondPolls) expect(at).toBeGreaterThanOrEqual(75);
+  });
+});
