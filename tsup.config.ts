@@ -28,4 +28,22 @@ export default defineConfig([
     // build carries its own copy so that `require('jobwait')` works on every Node >= 20.18.1.
     noExternal: ['p-retry', 'is-network-error'],
   },
+  // The `jobwait` command line (package.json "bin"): ESM only, with its shebang, leaving the library
+  // builds' output alone. The simulator (so the optional msw peer) loads lazily, for simulate and demo.
+  {
+    entry: { cli: 'src/cli/index.ts' },
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    outDir: 'dist',
+    dts: false,
+    clean: false,
+    splitting: true,
+    treeshake: false,
+    sourcemap: false,
+    banner: { js: '#!/usr/bin/env node' },
+    esbuildOptions(options) {
+      options.chunkNames = 'cli-chunks/[name]-[hash]';
+    },
+  },
 ]);

@@ -42,7 +42,9 @@ export interface PlanInput {
   remainingMs: number;
   /** From the last answer's `Retry-After`, if any. */
   retryAfterMs?: number | undefined;
+  /** The delays' bounds. */
   schedule: Schedule;
+  /** A number in [0, 1) for the jitter; `Math.random` by default. */
   random?: () => number;
 }
 

@@ -11,9 +11,12 @@ import { watchJob } from './watch-job.js';
  * A subclass implements `vendor`, `getJob`, `close` and `describe`.
  */
 export abstract class JobClientBase<TRaw> implements JobClient<TRaw> {
+  /** The vendor's name, as `Job.vendor` carries it (`'ontap'`, `'cas'`, `'cce'`). */
   abstract readonly vendor: string;
+  /** Vendor limits on waiting, applied by the poller; see {@link WaitPolicy}. */
   readonly waitPolicy?: WaitPolicy;
 
+  /** Fetches one job; a job that does not exist rejects with `JobNotFoundError`. */
   abstract getJob(id: string, options?: GetJobOptions): Promise<Job<TRaw>>;
 
   /** Closes the client's connections (not a caller's own `dispatcher`). Safe to call twice. */
@@ -22,12 +25,19 @@ export abstract class JobClientBase<TRaw> implements JobClient<TRaw> {
   /** What `util.inspect` and `JSON.stringify` show: never a credential. */
   protected abstract describe(): Record<string, unknown>;
 
-  /** {@inheritDoc waitForJob} */
+  /**
+   * Polls until the job ends (or meets `until`) and resolves with that snapshot: the standalone
+   * {@link waitForJob} with this client. A failed or cancelled job rejects with `JobFailedError` /
+   * `JobCancelledError` unless `throwOnFailure` is `false`.
+   */
   waitForJob(id: string, options?: WaitOptions<TRaw>): Promise<Job<TRaw>> {
     return waitForJob(this, id, options);
   }
 
-  /** {@inheritDoc watchJob} */
+  /**
+   * Yields the first snapshot and every changed one, and ends after the terminal one: the
+   * standalone {@link watchJob} with this client.
+   */
   watchJob(id: string, options?: WaitOptions<TRaw>): AsyncIterableIterator<Job<TRaw>> {
     return watchJob(this, id, options);
   }
@@ -37,10 +47,12 @@ export abstract class JobClientBase<TRaw> implements JobClient<TRaw> {
     return this.close();
   }
 
+  /** A secret-free summary of the client (`vendor` and its address), for `JSON.stringify`. */
   toJSON(): Record<string, unknown> {
     return { vendor: this.vendor, ...this.describe() };
   }
 
+  /** What `util.inspect` (and `console.log`) shows: the class name and {@link toJSON}, never a credential. */
   [inspect.custom](_depth: number, options: { stylize?: unknown }, inspectFn: typeof inspect = inspect): string {
     return `${this.constructor.name} ${inspectFn(this.toJSON(), options as Parameters<typeof inspect>[1])}`;
   }

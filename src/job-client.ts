@@ -32,7 +32,9 @@ export interface WaitPolicy {
  * `NetworkError`, `RateLimitError` or an `ApiError` with a 5xx status. Anything else ends a wait.
  */
 export interface JobSource<TRaw = unknown> {
+  /** The vendor's name, as `Job.vendor` carries it (`'ontap'`, or a custom adapter's name). */
   readonly vendor: string;
+  /** Fetches one job; a job that does not exist rejects with `JobNotFoundError`. */
   getJob(id: string, options?: GetJobOptions): Promise<Job<TRaw>>;
   /** Vendor limits on waiting; optional. */
   readonly waitPolicy?: WaitPolicy;
@@ -52,5 +54,6 @@ export interface JobClient<TRaw = unknown> extends JobSource<TRaw> {
   watchJob(id: string, options?: WaitOptions<TRaw>): AsyncIterableIterator<Job<TRaw>>;
   /** Closes the client's connections (not a caller's own `dispatcher`). */
   close(): Promise<void>;
+  /** `await using client = …` closes it at the end of the block. */
   [Symbol.asyncDispose](): Promise<void>;
 }

@@ -21,6 +21,7 @@ import { WaitScope } from './wait-scope.js';
  * that job alone.
  */
 export interface BatchJobSource<TRaw = unknown> extends JobSource<TRaw> {
+  /** Fetches many jobs in one request; a job that does not exist is absent from the map. */
   getJobs(ids: readonly string[], options?: GetJobOptions): Promise<Map<string, Job<TRaw>>>;
 }
 

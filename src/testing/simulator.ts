@@ -39,6 +39,7 @@ export interface Simulator {
   handlers(): RequestHandler[];
   /** Stops the server and drops its connections (hanging ones too). */
   close(): Promise<void>;
+  /** `await using sim = await startSimulator()` closes it at the end of the block. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

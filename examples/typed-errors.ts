@@ -1,0 +1,76 @@
+/**
+ * Typed error handling: every error a caller meets, told apart by class (or by its string `code`),
+ * with what each one means for the job and what to do next.
+ * Runs against the simulator: the test suite calls `main()` with a simulator's URL.
+ */
+import {
+  ApiError,
+  AuthenticationError,
+  InvalidArgumentError,
+  InvalidResponseError,
+  JobCancelledError,
+  JobFailedError,
+  JobNotFoundError,
+  JobTimeoutError,
+  JobwaitError,
+  NetworkError,
+  RateLimitError,
+  WaitAbortedError,
+  type JobwaitErrorCode,
+} from '../src/index.js';
+import { createOntapClient } from '../adapters/ontap/index.js';
+
+/** One line on what went wrong and what it means for the job. Subclasses come before `ApiError`. */
+export function explain(error: unknown): string {
+  // The job ended, badly: its outcome is known.
+  if (error instanceof JobFailedError) return `the job failed: ${error.job.error?.code ?? '?'} ${error.job.error?.message ?? error.job.message ?? ''}`.trim();
+  if (error instanceof JobCancelledError) return `the job was cancelled (${error.job.vendorState})`;
+  // The wait ended before the job did: the job may still be running.
+  if (error instanceof JobTimeoutError) {
+    const last = error.lastJob ? `last seen ${error.lastJob.state}` : 'never seen';
+    const cause = error.cause instanceof JobwaitError ? `; the polls kept meeting ${error.cause.name}` : '';
+    return `gave up after ${error.polls} polls, ${last}${cause}: the job may still end`;
+  }
+  if (error instanceof JobNotFoundError) {
+    return error.lastJob ? `the job vanished after it was seen ${error.lastJob.state}: its outcome is unknown` : `no job ${error.jobId}: check the id`;
+  }
+  if (error instanceof WaitAbortedError) return error.cancel ? `aborted; the cancel was ${error.cancel}` : 'stopped waiting; the job goes on';
+  // The vendor answered with an HTTP error.
+  if (error instanceof AuthenticationError) return `credentials refused (${error.status}): fix them, retrying will not help`;
+  if (error instanceof RateLimitError) return `rate limited: ask again in ${error.retryAfterMs ?? 'a few'} ms`;
+  if (error instanceof ApiError) return `the vendor answered ${error.status}${error.vendorCode ? ` with code ${error.vendorCode}` : ''}: ${error.vendorMessage ?? error.message}`;
+  // No usable answer.
+  if (error instanceof NetworkError) return error.timedOut ? 'the request timed out' : `no answer (${error.transient ? 'may pass' : 'will not pass'}): ${error.message}`;
+  if (error instanceof InvalidResponseError) return `an answer jobwait cannot trust (${error.status}): ${error.issues.length} schema issue(s)`;
+  // The caller's mistake, raised before any request.
+  if (error instanceof InvalidArgumentError) return `bad ${error.argument}: ${error.message}`;
+  if (error instanceof JobwaitError) return error.message; // UnsupportedOperationError, and any later addition
+  return `not a jobwait error: ${String(error)}`;
+}
+
+/** Options of {@link main}, so the test can steer it into each error. */
+export interface TypedErrorsOptions {
+  password?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Read the job once with `getJob` (a status check) instead of waiting for its end. */
+  once?: boolean;
+}
+
+/** Waits on (or reads once) an ONTAP job and returns `'OK'` or the error's `code`. */
+export async function main(baseUrl: string, uuid: string, log: (line: string) => void = console.log, options: TypedErrorsOptions = {}): Promise<JobwaitErrorCode | 'OK'> {
+  try {
+    // `retry: false`: a one-shot read reports the first failure (a wait polls again anyway).
+    await using ontap = createOntapClient({ baseUrl, auth: { username: 'admin', password: options.password ?? 'netapp1!' }, retry: false });
+    const job = options.once
+      ? await ontap.getJob(uuid, { ...(options.signal ? { signal: options.signal } : {}) })
+      : await ontap.waitForJob(uuid, { minDelayMs: 10, timeoutMs: options.timeoutMs ?? 60_000, ...(options.signal ? { signal: options.signal } : {}) });
+    log(`${job.id} ${job.state}`);
+    return 'OK';
+  } catch (error) {
+    if (!(error instanceof JobwaitError)) throw error; // a bug, not a job's trouble
+    // `code` is the same switch as `instanceof`, in a form that survives JSON and logs.
+    log(`${error.code}: ${explain(error)}`);
+    return error.code;
+  }
+}

@@ -1,0 +1,132 @@
+import { createCasClient } from '../../../adapters/cas/index.js';
+import { createCceClient } from '../../../adapters/cce/index.js';
+import { createOntapClient } from '../../../adapters/ontap/index.js';
+import type { JobClient } from '../../job-client.js';
+import type { Job } from '../../model.js';
+import type { CommandContext } from '../context.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { chooseMode, formatElapsed, Reporter, type Outcome } from '../output.js';
+import { addScenarioJobs, SIMULATED_PROJECT, startScenarioSimulator } from '../scenario.js';
+import { exitCodeOfJob, outcomeOfError } from './wait.js';
+
+/** One row of the demo's summary. */
+export interface DemoRow {
+  vendor: string;
+  id: string;
+  expected: string;
+  outcome: string;
+  detail: string;
+  match: boolean;
+}
+
+interface DemoWait {
+  vendor: 'ontap' | 'cas' | 'cce';
+  client: JobClient;
+  id: string;
+  expected: string;
+  matches: (job: Job) => boolean;
+}
+
+const failedAtTn00097 = (job: Job): boolean =>
+  job.state === 'failed' && job.tasks.some((task) => task.name === 'TN00097' && task.state === 'failed' && task.error?.code === 'ECC00011');
+
+/**
+ * `jobwait demo`: the simulator on loopback with one scripted job per vendor, all three waited on
+ * at once with live progress, then a summary table. Exits 0 when every outcome matches its script.
+ */
+export async function demoCommand(context: CommandContext): Promise<number> {
+  const { args, io, signal } = context;
+  if (args.positionals.length > 0) throw new UsageError(`demo takes no arguments (got ${JSON.stringify(args.positionals[0]?.slice(0, 40))})`);
+  const started = Date.now();
+  const sim = await startScenarioSimulator(0);
+  // Demo credentials for a loopback simulator: the ONTAP side checks them, to show real auth.
+  sim.ontap.credentials = { username: 'admin', password: 'demo-password' };
+  const jobs = addScenarioJobs(sim);
+  const clientOptions = { retry: false as const, requestTimeoutMs: 5_000 };
+  const waits: DemoWait[] = [
+    {
+      vendor: 'ontap',
+      client: createOntapClient({ baseUrl: sim.url, auth: { username: 'admin', password: 'demo-password' }, ...clientOptions }),
+      id: jobs.ontap,
+      expected: 'succeeded',
+      matches: (job) => job.state === 'succeeded',
+    },
+    {
+      vendor: 'cas',
+      client: createCasClient({ endpoint: sim.url, projectId: SIMULATED_PROJECT, auth: { token: 'demo-token' }, ...clientOptions }),
+      id: jobs.cas,
+      expected: 'failed at TN00097 (ECC00011)',
+      matches: failedAtTn00097,
+    },
+    {
+      vendor: 'cce',
+      client: createCceClient({ endpoint: sim.url, projectId: SIMULATED_PROJECT, auth: { token: 'demo-token' }, ...clientOptions }),
+      id: jobs.cce,
+      expected: 'succeeded',
+      matches: (job) => job.state === 'succeeded' && job.tasks.every((task) => task.state === 'succeeded'),
+    },
+  ];
+  const reporter = new Reporter(chooseMode(args.flags.json, io.stdout), io);
+  try {
+    for (const wait of waits) reporter.track(wait.vendor, wait.id);
+    const results = await Promise.all(
+      waits.map(async (wait): Promise<{ wait: DemoWait; outcome: Outcome }> => {
+        let outcome: Outcome;
+        try {
+          const job = await wait.client.waitForJob(wait.id, {
+            signal,
+            timeoutMs: 15_000,
+            minDelayMs: args.flags.minDelayMs ?? 200,
+            maxDelayMs: args.flags.maxDelayMs ?? 400,
+            throwOnFailure: false,
+            onProgress: (snapshot) => reporter.snapshot(snapshot),
+          });
+          const exitCode = exitCodeOfJob(job);
+          outcome = { vendor: wait.vendor, id: wait.id, status: job.state === 'failed' ? 'failed' : job.state === 'cancelled' ? 'cancelled' : 'succeeded', exitCode, job };
+        } catch (error) {
+          outcome = outcomeOfError(wait.vendor, wait.id, error);
+        }
+        reporter.outcome(outcome);
+        return { wait, outcome };
+      }),
+    );
+    reporter.close();
+    if (results.some(({ outcome }) => outcome.status === 'interrupted')) return EXIT.INTERRUPTED;
+    const rows: DemoRow[] = results.map(({ wait, outcome }) => ({
+      vendor: wait.vendor,
+      id: wait.id,
+      expected: wait.expected,
+      outcome: outcome.job ? `${outcome.job.state} (${outcome.job.vendorState})` : outcome.status,
+      detail: detailOf(outcome),
+      match: outcome.job !== undefined && outcome.error === undefined && wait.matches(outcome.job),
+    }));
+    const ok = rows.every((row) => row.match);
+    const elapsedMs = Date.now() - started;
+    if (args.flags.json) io.stdout.write(`${JSON.stringify({ type: 'summary', ok, elapsedMs, rows })}\n`);
+    else io.stdout.write(`\n${summaryTable(rows)}\n${ok ? 'Every outcome matches its script' : 'Some outcomes do not match their script'} (${formatElapsed(elapsedMs)}).\n`);
+    return ok ? EXIT.SUCCEEDED : EXIT.FAILED;
+  } finally {
+    reporter.close();
+    await Promise.allSettled(waits.map((wait) => wait.client.close()));
+    await sim.close();
+  }
+}
+
+function detailOf(outcome: Outcome): string {
+  const job = outcome.job;
+  if (outcome.error !== undefined) return outcome.error instanceof Error ? outcome.error.message.slice(0, 60) : String(outcome.error);
+  if (!job) return '';
+  const failed = job.tasks.find((task) => task.state === 'failed');
+  if (failed) return `task ${failed.name ?? failed.id}: ${failed.error?.code ? `${failed.error.code} ` : ''}${failed.error?.message ?? ''}`.trim();
+  const tasks = job.progress ? `${job.progress.completed}/${job.progress.total} tasks` : '';
+  return [tasks, job.message].filter(Boolean).join(', ');
+}
+
+/** The summary as an aligned text table. */
+export function summaryTable(rows: readonly DemoRow[]): string {
+  const header = ['VENDOR', 'JOB', 'EXPECTED', 'OUTCOME', 'DETAIL', 'MATCH'];
+  const body = rows.map((row) => [row.vendor, row.id, row.expected, row.outcome, row.detail, row.match ? 'yes' : 'NO']);
+  const widths = header.map((title, i) => Math.max(title.length, ...body.map((cells) => (cells[i] ?? '').length)));
+  const format = (cells: readonly string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [format(header), format(widths.map((width) => '-'.repeat(width))), ...body.map(format)].join('\n');
+}

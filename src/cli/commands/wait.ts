@@ -1,0 +1,55 @@
+import { isTerminal, type Job } from '../../model.js';
+import { JobCancelledError, JobFailedError, JobNotFoundError, JobTimeoutError, WaitAbortedError } from '../../errors/index.js';
+import { createClientFromConfig, parseVendor } from '../config.js';
+import type { CommandContext } from '../context.js';
+import { EXIT, UsageError, exitCodeFor } from '../exit-codes.js';
+import { chooseMode, Reporter, type Outcome } from '../output.js';
+
+/** `jobwait wait <vendor> <id>`: waits until the job ends; the exit code says how. */
+export async function waitCommand(context: CommandContext): Promise<number> {
+  const { args, io, signal } = context;
+  const [vendorText, id, ...extra] = args.positionals;
+  const vendor = parseVendor(vendorText);
+  if (!id) throw new UsageError(`usage: jobwait wait ${vendor} <job id>`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0]?.slice(0, 40))}`);
+  const reporter = new Reporter(chooseMode(args.flags.json, io.stdout), io);
+  const client = await createClientFromConfig(vendor, context.config);
+  try {
+    reporter.track(vendor, id);
+    let outcome: Outcome;
+    try {
+      const job: Job = await client.waitForJob(id, {
+        signal,
+        ...(args.flags.timeoutMs === undefined ? {} : { timeoutMs: args.flags.timeoutMs }),
+        ...(args.flags.minDelayMs === undefined ? {} : { minDelayMs: args.flags.minDelayMs }),
+        ...(args.flags.maxDelayMs === undefined ? {} : { maxDelayMs: args.flags.maxDelayMs }),
+        onProgress: (snapshot: Job) => reporter.snapshot(snapshot),
+      });
+      outcome = { vendor, id, status: 'succeeded', exitCode: EXIT.SUCCEEDED, job };
+    } catch (error) {
+      outcome = outcomeOfError(vendor, id, error);
+    }
+    reporter.outcome(outcome);
+    return outcome.exitCode;
+  } finally {
+    reporter.close();
+    await client.close();
+  }
+}
+
+/** The outcome a wait's error stands for. */
+export function outcomeOfError(vendor: string, id: string, error: unknown): Outcome {
+  const exitCode = exitCodeFor(error);
+  if (error instanceof JobFailedError) return { vendor, id, status: 'failed', exitCode, job: error.job, error };
+  if (error instanceof JobCancelledError) return { vendor, id, status: 'cancelled', exitCode, job: error.job, error };
+  if (error instanceof JobTimeoutError) return { vendor, id, status: 'timeout', exitCode, job: error.lastJob, error };
+  if (error instanceof JobNotFoundError) return { vendor, id, status: 'not_found', exitCode, job: error.lastJob, error };
+  if (error instanceof WaitAbortedError) return { vendor, id, status: 'interrupted', exitCode, job: error.lastJob, error };
+  return { vendor, id, status: 'error', exitCode, error };
+}
+
+/** The exit code of a job that ended without an error being thrown (`throwOnFailure: false`). */
+export function exitCodeOfJob(job: Job): number {
+  if (!isTerminal(job.state)) return EXIT.SUCCEEDED;
+  return job.state === 'failed' ? EXIT.FAILED : job.state === 'cancelled' ? EXIT.CANCELLED : EXIT.SUCCEEDED;
+}

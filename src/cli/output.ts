@@ -1,0 +1,235 @@
+import * as util from 'node:util';
+import { isTerminal, type Job, type Task } from '../model.js';
+import { JobwaitError } from '../errors/index.js';
+import { errorCodeOf } from './exit-codes.js';
+
+/** `tty`: a live status block; `plain`: one line per change; `json`: NDJSON on stdout. */
+export type OutputMode = 'tty' | 'plain' | 'json';
+
+export interface OutStream {
+  write(text: string): unknown;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
+}
+
+export interface Io {
+  stdout: OutStream;
+  stderr: OutStream;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export function chooseMode(json: boolean, stdout: OutStream): OutputMode {
+  if (json) return 'json';
+  return stdout.isTTY ? 'tty' : 'plain';
+}
+
+/** How a wait ended, as printed last (and as the `outcome` NDJSON line). */
+export interface Outcome {
+  vendor: string;
+  id: string;
+  status: 'succeeded' | 'failed' | 'cancelled' | 'timeout' | 'not_found' | 'interrupted' | 'error';
+  exitCode: number;
+  job?: Job | undefined;
+  error?: unknown;
+}
+
+type Style = 'red' | 'green' | 'yellow' | 'cyan' | 'dim' | 'bold';
+type StyleText = (format: Style, text: string) => string;
+
+/** `util.styleText` (Node >= 20.12); plain text when it is missing, off a terminal, or with NO_COLOR. */
+export function makeStyler(io: Io, stream: OutStream): StyleText {
+  const styleText = (util as { styleText?: StyleText }).styleText;
+  const enabled = typeof styleText === 'function' && stream.isTTY === true && !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb';
+  return enabled ? (format, text) => styleText(format, text) : (_format, text) => text;
+}
+
+const STATE_STYLE: Readonly<Record<string, Style>> = {
+  succeeded: 'green',
+  failed: 'red',
+  cancelled: 'yellow',
+  running: 'cyan',
+  queued: 'dim',
+  paused: 'yellow',
+  skipped: 'dim',
+  unknown: 'yellow',
+};
+
+export function formatElapsed(ms: number): string {
+  const seconds = Math.floor(ms / 1_000);
+  if (seconds < 60) return `${(ms / 1_000).toFixed(1)}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+function oneLine(text: string | undefined, max = 120): string {
+  if (!text) return '';
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function describeState(job: Pick<Job, 'state' | 'vendorState'>): string {
+  return job.vendorState && job.vendorState !== job.state ? `${job.state} (${job.vendorState})` : job.state;
+}
+
+/** The plain line of one snapshot: `[1.2s] cas JOB… running (RUNNING) 2/5 tasks: message`. */
+export function plainLine(job: Job, elapsedMs: number): string {
+  const progress = job.progress ? ` ${job.progress.completed}/${job.progress.total} tasks` : '';
+  const message = oneLine(job.error?.message ?? job.message);
+  return `[${formatElapsed(elapsedMs)}] ${job.vendor} ${job.id} ${describeState(job)}${progress}${message ? `: ${message}` : ''}`;
+}
+
+/** A JSON-safe view of an error: the typed error's own secret-free `toJSON`. */
+export function errorJson(error: unknown): Record<string, unknown> {
+  if (error instanceof JobwaitError) return error.toJSON();
+  if (error instanceof Error) return { name: error.name, code: errorCodeOf(error), message: error.message };
+  return { code: 'ERROR', message: String(error) };
+}
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** Prints the snapshots and outcomes of one or more waits in the chosen mode. */
+export class Reporter {
+  readonly mode: OutputMode;
+  readonly #io: Io;
+  readonly #style: StyleText;
+  readonly #errStyle: StyleText;
+  readonly #started = Date.now();
+  readonly #jobs = new Map<string, { job?: Job; label: string; outcome?: Outcome }>();
+  #frame = 0;
+  #drawnLines = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(mode: OutputMode, io: Io) {
+    this.mode = mode;
+    this.#io = io;
+    this.#style = makeStyler(io, io.stdout);
+    this.#errStyle = makeStyler(io, io.stderr);
+  }
+
+  /** Registers a wait before its first snapshot (the live block shows it as "starting"). */
+  track(vendor: string, id: string): void {
+    const key = `${vendor}\u0000${id}`;
+    if (!this.#jobs.has(key)) this.#jobs.set(key, { label: `${vendor} ${id}` });
+    if (this.mode === 'tty' && this.#timer === undefined) {
+      this.#timer = setInterval(() => this.#draw(), 100);
+      this.#timer.unref();
+      this.#draw();
+    }
+  }
+
+  snapshot(job: Job): void {
+    const elapsedMs = Date.now() - this.#started;
+    const entry = this.#jobs.get(`${job.vendor}\u0000${job.id}`);
+    if (entry) entry.job = job;
+    else this.#jobs.set(`${job.vendor}\u0000${job.id}`, { job, label: `${job.vendor} ${job.id}` });
+    if (this.mode === 'json') this.#line({ type: 'snapshot', elapsedMs, job });
+    else if (this.mode === 'plain') this.#io.stdout.write(`${plainLine(job, elapsedMs)}\n`);
+    else this.#draw();
+  }
+
+  outcome(outcome: Outcome): void {
+    const entry = this.#jobs.get(`${outcome.vendor}\u0000${outcome.id}`);
+    if (entry) entry.outcome = outcome;
+    if (this.mode === 'json') {
+      this.#line({
+        type: 'outcome',
+        vendor: outcome.vendor,
+        id: outcome.id,
+        status: outcome.status,
+        exitCode: outcome.exitCode,
+        elapsedMs: Date.now() - this.#started,
+        ...(outcome.job ? { job: outcome.job } : {}),
+        ...(outcome.error === undefined ? {} : { error: errorJson(outcome.error) }),
+      });
+    } else if (this.mode === 'tty') {
+      this.#draw();
+    }
+    if (outcome.error !== undefined) this.error(outcome.error);
+    else if (this.mode !== 'json' && this.#jobs.size <= 1) {
+      this.#stopLive();
+      this.#io.stdout.write(`${this.#style('green', '✔')} ${outcome.vendor} job ${outcome.id} ${outcome.status} in ${formatElapsed(Date.now() - this.#started)}\n`);
+    }
+  }
+
+  /** `jobwait: JOB_FAILED: message` on stderr; never a stack. */
+  error(error: unknown): void {
+    this.#stopLive();
+    let message = error instanceof Error ? error.message : String(error);
+    if (error instanceof JobwaitError && error.code === 'ABORTED') message = `interrupted. ${message}; the job itself goes on`;
+    this.#io.stderr.write(`${this.#errStyle('red', 'jobwait:')} ${errorCodeOf(error)}: ${message}\n`);
+  }
+
+  /** Stops the live block, leaving its last frame on screen. */
+  close(): void {
+    this.#stopLive();
+  }
+
+  #stopLive(): void {
+    if (this.#timer === undefined) return;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#draw(true);
+    this.#drawnLines = 0;
+  }
+
+  #line(value: unknown): void {
+    this.#io.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  #draw(final = false): void {
+    if (this.mode !== 'tty') return;
+    this.#frame = (this.#frame + 1) % SPINNER.length;
+    const width = Math.max(40, (this.#io.stdout.columns ?? 100) - 1);
+    const lines: string[] = [];
+    const elapsed = formatElapsed(Date.now() - this.#started);
+    for (const { job, label, outcome } of this.#jobs.values()) {
+      const done = outcome !== undefined || (job !== undefined && isTerminal(job.state));
+      const mark = done ? (job?.state === 'succeeded' ? this.#style('green', '✔') : this.#style('red', '✖')) : this.#style('cyan', final ? '•' : (SPINNER[this.#frame] ?? '•'));
+      const state = job ? this.#style(STATE_STYLE[job.state] ?? 'bold', describeState(job)) : this.#style('dim', outcome ? outcome.status : 'starting');
+      const progress = job?.progress ? ` ${job.progress.completed}/${job.progress.total}` : '';
+      const message = oneLine(job?.error?.message ?? job?.message, 80);
+      lines.push(clip(`${mark} ${this.#style('dim', elapsed)} ${label} ${state}${progress}${message ? ` ${this.#style('dim', message)}` : ''}`, width));
+      if (job) for (const task of flattenTasks(job.tasks, 1)) lines.push(clip(this.#taskLine(task.task, task.depth), width));
+    }
+    const up = this.#drawnLines > 0 ? `\x1b[${this.#drawnLines}F` : '';
+    this.#io.stdout.write(`${up}\x1b[0J${lines.join('\n')}\n`);
+    this.#drawnLines = lines.length;
+  }
+
+  #taskLine(task: Task, depth: number): string {
+    const icon = task.state === 'succeeded' ? this.#style('green', '✔') : task.state === 'failed' ? this.#style('red', '✖') : task.state === 'running' ? this.#style('cyan', '›') : this.#style('dim', '·');
+    const name = task.name ?? task.type ?? task.id;
+    const detail = oneLine(task.error ? `${task.error.code ? `${task.error.code} ` : ''}${task.error.message}` : task.message, 60);
+    return `${'  '.repeat(depth)}${icon} ${name} ${this.#style(STATE_STYLE[task.state] ?? 'bold', task.state)}${detail ? ` ${this.#style('dim', detail)}` : ''}`;
+  }
+}
+
+function flattenTasks(tasks: readonly Task[], depth: number): { task: Task; depth: number }[] {
+  return tasks.flatMap((task) => [{ task, depth }, ...flattenTasks(task.tasks, depth + 1)]);
+}
+
+/** Cuts a line to the terminal width, ignoring the width of escape sequences. */
+function clip(line: string, width: number): string {
+  // eslint-disable-next-line no-control-regex
+  const visible = line.replace(/\x1b\[[0-9;]*m/g, '');
+  return visible.length <= width ? line : `${visible.slice(0, width - 1)}…`;
+}
+
+/** A human view of one job (for `get`): the status line, then its tasks. */
+export function describeJobText(job: Job): string {
+  const lines = [`${job.vendor} job ${job.id}`, `  state:    ${describeState(job)}`];
+  if (job.type) lines.push(`  type:     ${job.type}`);
+  if (job.description) lines.push(`  desc:     ${oneLine(job.description)}`);
+  if (job.message) lines.push(`  message:  ${oneLine(job.message)}`);
+  if (job.error) lines.push(`  error:    ${job.error.code ? `${job.error.code} ` : ''}${oneLine(job.error.message)}${job.error.target ? ` (at ${job.error.target})` : ''}`);
+  if (job.progress) lines.push(`  progress: ${job.progress.completed}/${job.progress.total} tasks`);
+  for (const [label, date] of [['created', job.createdAt], ['started', job.startedAt], ['updated', job.updatedAt], ['ended', job.endedAt]] as const) {
+    if (date) lines.push(`  ${`${label}:`.padEnd(9)} ${date.toISOString()}`);
+  }
+  for (const { task, depth } of flattenTasks(job.tasks, 1)) {
+    const detail = task.error ? ` ${task.error.code ? `${task.error.code} ` : ''}${oneLine(task.error.message, 80)}` : '';
+    lines.push(`${'  '.repeat(depth)}- ${task.name ?? task.type ?? task.id}: ${task.state}${detail}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const cliPath = join(root, 'dist', 'cli.js');
+
+/** Throws a clear error when the bin was not built (`npm test` builds it). */
+export function assertBuilt(): void {
+  if (!existsSync(cliPath)) throw new Error('dist/cli.js is missing: run `npm run build` first (`npm test` does)');
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  stdin?: string;
+  /** Called once the process is spawned (to send it signals). */
+  onSpawn?: (child: ChildProcess) => void;
+  timeoutMs?: number;
+}
+
+/** Runs the real bin with a clean environment (no credentials of the machine leak in). */
+export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  assertBuilt();
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: root,
+      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 15_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+    });
+    if (options.stdin !== undefined) child.stdin.end(options.stdin);
+    else child.stdin.end();
+    options.onSpawn?.(child);
+  });
+}
+
+/** Lines of a stack trace (`    at fn (file:1:2)`). */
+export const STACK_LINE = /^\s+at .+/m;
