@@ -2,7 +2,9 @@ import { SCHEDULE_CONSTANTS } from './options.js';
 
 /** The shape of a schedule: where delays start and where they stop growing. */
 export interface Schedule {
+  /** The first delay between polls, in milliseconds. */
   minDelayMs: number;
+  /** The longest delay between polls, in milliseconds; delays stop growing there. */
   maxDelayMs: number;
   /** Cap on an honoured `Retry-After`. */
   retryAfterCapMs?: number;
@@ -30,9 +32,21 @@ export function jitteredDelay(step: number, schedule: Schedule, random: () => nu
 /** What the poller does next. */
 export type NextPoll =
   /** Poll again after `delayMs`. `final` when this poll is the last before the deadline. */
-  | { kind: 'poll'; delayMs: number; final: boolean }
+  | {
+      /** Poll again. */
+      kind: 'poll';
+      /** How long to wait before the next poll, in milliseconds. */
+      delayMs: number;
+      /** Whether this poll is the last that fits before the deadline. */
+      final: boolean;
+    }
   /** No poll fits before the deadline: wait out `delayMs` and time out. */
-  | { kind: 'expire'; delayMs: number };
+  | {
+      /** No poll fits before the deadline. */
+      kind: 'expire';
+      /** How long to wait before timing out, in milliseconds. */
+      delayMs: number;
+    };
 
 /** Input of {@link planNextPoll}. */
 export interface PlanInput {

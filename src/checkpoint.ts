@@ -7,12 +7,19 @@ export const CHECKPOINT_VERSION = 1;
 
 /** A task in a checkpoint's snapshot: what change detection and a display need. */
 export interface CheckpointTask {
+  /** The task's id (see {@link Task.id}). */
   id: string;
+  /** The task's name, where the vendor gives one. */
   name?: string;
+  /** The normalized state of the task. */
   state: TaskState;
+  /** The vendor's own word for the state, untouched. */
   vendorState: string;
+  /** The vendor's latest status message for the task, if any. */
   message?: string;
+  /** What went wrong, when the task failed and the vendor says why. */
   error?: JobError;
+  /** Child tasks (CCE sub-jobs nest). */
   tasks: CheckpointTask[];
 }
 
@@ -21,18 +28,31 @@ export interface CheckpointTask {
  * display need. It has no `raw` (the vendor payload), and its dates are ISO 8601 strings.
  */
 export interface CheckpointJob {
+  /** The vendor's job id. */
   id: string;
+  /** The vendor's job type, where it has one. */
   type?: string;
+  /** The vendor's description of the job, where it has one. */
   description?: string;
+  /** The normalized state of the job. */
   state: JobState;
+  /** The vendor's own word for the state, untouched. */
   vendorState: string;
+  /** The vendor's latest status message for the job, if any. */
   message?: string;
+  /** What went wrong, when the job failed and the vendor says why. */
   error?: JobError;
+  /** Completed tasks out of all tasks, where the vendor has tasks. */
   progress?: JobProgress;
+  /** When the job was created, as an ISO 8601 string. */
   createdAt?: string;
+  /** When the job started running, as an ISO 8601 string. */
   startedAt?: string;
+  /** When the job last changed, as an ISO 8601 string. */
   updatedAt?: string;
+  /** When the job reached a terminal state, as an ISO 8601 string. */
   endedAt?: string;
+  /** The job's tasks, in checkpoint form. */
   tasks: CheckpointTask[];
 }
 
@@ -65,14 +85,21 @@ export interface WaitCheckpoint {
 
 /** Input of {@link createCheckpoint}: the wait's position, with times in epoch milliseconds. */
 export interface CheckpointInput {
+  /** The adapter's vendor name. */
   vendor: string;
+  /** The id of the job being waited on. */
   jobId: string;
+  /** When the wait started, in epoch milliseconds. */
   startedAt: number;
   /** `null` (or `Infinity`) for no deadline. */
   deadline: number | null;
+  /** How many polls the wait has made so far. */
   polls: number;
+  /** The backoff step the next poll uses. */
   step: number;
+  /** When the next poll is due, in epoch milliseconds; `null` when none is scheduled. */
   nextPollAt: number | null;
+  /** The last snapshot of the job, if one was seen. */
   lastJob?: Job<unknown> | undefined;
 }
 

@@ -35,6 +35,7 @@ export function isTerminal(state: JobState | TaskState): boolean {
 export interface JobError {
   /** The vendor's error code, as a string (`"ECC00011"`, `"460770"`). */
   code?: string;
+  /** The vendor's error message. */
   message: string;
   /** The parameter or object the error is about, where the vendor says. */
   target?: string;
@@ -42,17 +43,25 @@ export interface JobError {
 
 /** A step of a job (CAS tasks) or a sub-job (CCE). */
 export interface Task {
+  /** The task's id, unique within its job. */
   id: string;
+  /** The task's name, where the vendor gives one. */
   name?: string;
+  /** The vendor's task type, where it has one. */
   type?: string;
   /** Position of the task in its job, where the vendor numbers them. */
   index?: number;
+  /** The normalized state of the task. */
   state: TaskState;
   /** The vendor's own word for the state, untouched. */
   vendorState: string;
+  /** The vendor's latest status message for the task, if any. */
   message?: string;
+  /** What went wrong, when the task failed and the vendor says why. */
   error?: JobError;
+  /** When the task was created, where the vendor reports it. */
   createdAt?: Date;
+  /** When the task last changed, where the vendor reports it. */
   updatedAt?: Date;
   /** Children: CCE sub-jobs nest. */
   tasks: Task[];
@@ -60,7 +69,9 @@ export interface Task {
 
 /** Completed (terminal) tasks out of all tasks. */
 export interface JobProgress {
+  /** How many top-level tasks are in a terminal state. */
   completed: number;
+  /** How many top-level tasks the job has. */
   total: number;
 }
 
@@ -72,18 +83,29 @@ export interface JobProgress {
 export interface Job<TRaw = unknown> {
   /** `'ontap' | 'cas' | 'cce'` or a custom adapter's name. */
   vendor: string;
+  /** The vendor's job id. */
   id: string;
+  /** The vendor's job type, where it has one. */
   type?: string;
+  /** The vendor's description of the job, where it has one. */
   description?: string;
+  /** The normalized state of the job. */
   state: JobState;
   /** The vendor's own word for the state, untouched. */
   vendorState: string;
+  /** The vendor's latest status message for the job, if any. */
   message?: string;
+  /** What went wrong, when the job failed and the vendor says why. */
   error?: JobError;
+  /** When the job was created, where the vendor reports it. */
   createdAt?: Date;
+  /** When the job started running, where the vendor reports it. */
   startedAt?: Date;
+  /** When the job last changed, where the vendor reports it. */
   updatedAt?: Date;
+  /** When the job reached a terminal state, where the vendor reports it. */
   endedAt?: Date;
+  /** The job's tasks (CAS steps, CCE sub-jobs); empty when the vendor has none. */
   tasks: Task[];
   /** From the tasks, where the vendor has them. */
   progress?: JobProgress;

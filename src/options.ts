@@ -82,11 +82,17 @@ export interface WaitOptions<TRaw = unknown> {
 
 /** The defaults of every wait, in one place. */
 export const WAIT_DEFAULTS = Object.freeze({
+  /** How long a wait runs before it times out, in milliseconds (30 minutes). */
   timeoutMs: 30 * 60_000,
+  /** The first delay between polls, in milliseconds. */
   minDelayMs: 1_000,
+  /** The longest delay between polls, in milliseconds. */
   maxDelayMs: 30_000,
+  /** Whether a failed or cancelled job rejects the wait. */
   throwOnFailure: true,
+  /** How long a 404 is tolerated after the wait starts, in milliseconds. */
   notFoundGraceMs: 0,
+  /** Whether aborting the wait's signal asks the vendor to cancel the job. */
   cancelOnAbort: false,
 });
 

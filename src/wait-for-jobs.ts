@@ -49,11 +49,34 @@ export interface WaitForJobsOptions<TRaw = unknown> extends Omit<WaitOptions<TRa
 
 /** How one job of a fleet ended, in the manner of `Promise.allSettled`. */
 export type JobOutcome<TRaw = unknown> =
-  | { id: string; status: 'fulfilled'; job: Job<TRaw>; error?: undefined }
-  | { id: string; status: 'rejected'; error: unknown; job?: undefined };
+  | {
+      /** The job id, as passed in. */
+      id: string;
+      /** The wait resolved. */
+      status: 'fulfilled';
+      /** The job's final snapshot. */
+      job: Job<TRaw>;
+      /** Never set on a fulfilled outcome. */
+      error?: undefined;
+    }
+  | {
+      /** The job id, as passed in. */
+      id: string;
+      /** The wait rejected. */
+      status: 'rejected';
+      /** Why the wait rejected (a {@link JobwaitError} or the signal's reason). */
+      error: unknown;
+      /** Never set on a rejected outcome. */
+      job?: undefined;
+    };
 
 /** The fleet defaults, in one place. */
-export const WAIT_FOR_JOBS_DEFAULTS = Object.freeze({ concurrency: 16, failFast: false });
+export const WAIT_FOR_JOBS_DEFAULTS = Object.freeze({
+  /** How many jobs are waited on at once. */
+  concurrency: 16,
+  /** Whether the first error rejects the whole fleet wait. */
+  failFast: false,
+});
 
 /**
  * Waits on many jobs at once and resolves with one outcome per id, in input order: `{ id, job }`

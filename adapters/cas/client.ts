@@ -27,6 +27,7 @@ export interface CasGetJobOptions extends GetJobOptions {
 
 /** Options of the CAS `waitForJob` / `watchJob`: the wait's, and the component instance. */
 export interface CasWaitOptions extends WaitOptions<CasJobRaw> {
+  /** The component instance (`instance_id`), passed to every poll. */
   instanceId?: string;
 }
 
@@ -43,6 +44,7 @@ export class CasClient extends JobClientBase<CasJobRaw> {
   readonly vendor = 'cas' as const;
   /** The endpoint's origin and base path. */
   readonly endpoint: string;
+  /** The Huawei Cloud project id the client works in. */
   readonly projectId: string;
   readonly #transport: HuaweiTransport & { notFound: (error: unknown, jobId: string, vendor: string) => unknown };
   readonly #http: HttpClient;

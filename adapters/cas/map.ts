@@ -7,7 +7,9 @@ export type CasJob = Job<CasJobRaw>;
 
 /** What a task's `MESSAGES` says: `{ "Message": code, "Detail": text }`, or text that is not that. */
 export interface CasTaskMessages {
+  /** The `Message` field: the vendor's message code, when `MESSAGES` has that shape. */
   code?: string;
+  /** The `Detail` field, or the whole text when `MESSAGES` is not that shape. */
   detail?: string;
 }
 

@@ -30,7 +30,9 @@ export const CAS_DOCUMENTED_EXAMPLE = Object.freeze({
 export interface CasTaskScript {
   /** @default `Task-<random uuid>` */
   TASK_ID?: string;
+  /** The task's `TASK_NAME`. */
   TASK_NAME: string;
+  /** The task's `TASK_TYPE` (`echo`, `restful`, ...). */
   TASK_TYPE?: string;
   /** @default its position, from 1 */
   TASK_INDEX?: number;

@@ -17,6 +17,7 @@ export class CceClient extends JobClientBase<CceJobRaw> {
   readonly vendor = 'cce' as const;
   /** The endpoint's origin and base path. */
   readonly endpoint: string;
+  /** The Huawei Cloud project id the client works in. */
   readonly projectId: string;
   readonly #transport: HuaweiTransport & { notFound: (error: unknown, jobId: string, vendor: string) => unknown };
   readonly #http: HttpClient;

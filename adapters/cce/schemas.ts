@@ -10,23 +10,51 @@ const optionalString = z.string().optional().catch(undefined);
 
 /** A job's `spec`: its type, target and sub-jobs (which nest). */
 export interface CceJobSpecRaw {
+  /** The job type (`CreateCluster`, `CreateNodePool`, ...). */
   type?: string | undefined;
+  /** The UID of the cluster the job works on. */
   clusterUID?: string | undefined;
+  /** The ID of the resource the job works on. */
   resourceID?: string | undefined;
+  /** The name of the resource the job works on. */
   resourceName?: string | undefined;
+  /** Extra vendor parameters of the job, passed along untouched. */
   extendParam?: Record<string, unknown> | undefined;
+  /** The ID of the parent job, for a sub-job. */
   ownerJob?: string | undefined;
+  /** The job's sub-jobs, which may nest. */
   subJobs?: CceSubJobRaw[] | undefined;
   [field: string]: unknown;
 }
 
 /** A sub-job: a Job whose fields may all be missing. */
 export interface CceSubJobRaw {
+  /** The resource kind (`Job`). */
   kind?: string | undefined;
+  /** The API version of the resource (`v3`). */
   apiVersion?: string | undefined;
-  metadata?: { uid?: string | undefined; creationTimestamp?: string | undefined; updateTimestamp?: string | undefined; [field: string]: unknown } | undefined;
+  /** The sub-job's identity and timestamps. */
+  metadata?: {
+    /** The sub-job's id. */
+    uid?: string | undefined;
+    /** When the sub-job was created, as the vendor's timestamp string. */
+    creationTimestamp?: string | undefined;
+    /** When the sub-job last changed, as the vendor's timestamp string. */
+    updateTimestamp?: string | undefined;
+    [field: string]: unknown;
+  } | undefined;
+  /** The sub-job's type, target and own sub-jobs. */
   spec?: CceJobSpecRaw | undefined;
-  status?: { phase?: string | undefined; reason?: string | undefined; message?: string | undefined; [field: string]: unknown } | undefined;
+  /** The sub-job's state. */
+  status?: {
+    /** The vendor's phase (`Initializing`, `Running`, `Success`, `Failed`, ...). */
+    phase?: string | undefined;
+    /** Why the sub-job is in this phase, where the vendor says. */
+    reason?: string | undefined;
+    /** The vendor's status message, if any. */
+    message?: string | undefined;
+    [field: string]: unknown;
+  } | undefined;
   [field: string]: unknown;
 }
 

@@ -55,7 +55,9 @@ export const CCE_DOCUMENTED_EXAMPLE = Object.freeze({
 export interface CceStep extends StepTiming {
   /** status.phase: Initializing, Running, Success, Failed (or anything, to test drift). */
   phase: string;
+  /** The job's `status.reason` in this step. */
   reason?: string;
+  /** The job's `status.message` in this step. */
   message?: string;
   /** The phase of each sub-job (and of its own sub-jobs), in the order of `spec.subJobs`. @default the step's phase */
   subJobPhases?: readonly string[];

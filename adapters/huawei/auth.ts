@@ -4,13 +4,17 @@ import { formatSdkDate, signRequest } from './signer.js';
 
 /** An IAM token, sent as `X-Auth-Token`. */
 export interface HuaweiTokenAuth {
+  /** The IAM token; never logged or shown. */
   token: string;
 }
 
 /** An access key pair; requests are signed with SDK-HMAC-SHA256. `securityToken` for temporary credentials. */
 export interface HuaweiAccessKeyAuth {
+  /** The access key id (AK). */
   accessKey: string;
+  /** The secret access key (SK); never logged or shown. */
   secretKey: string;
+  /** The security token of temporary credentials, sent as `X-Security-Token`. */
   securityToken?: string;
 }
 

@@ -5,6 +5,7 @@ export const SDK_SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
 
 /** A request to sign, as it goes on the wire. */
 export interface SignableRequest {
+  /** The HTTP method, upper-case. */
   method: string;
   /** The path as sent (percent-encoded segments), without the query. */
   path: string;
@@ -12,6 +13,7 @@ export interface SignableRequest {
   query?: string | Readonly<Record<string, string | readonly string[]>>;
   /** Every header that will be sent (any case). `content-type` and names with `_` are not signed. */
   headers: Readonly<Record<string, string>>;
+  /** The body as sent; absent or empty for none. */
   body?: string;
 }
 
@@ -19,9 +21,13 @@ export interface SignableRequest {
 export interface SigningResult {
   /** `SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…` */
   authorization: string;
+  /** The signed header names, lower-case, `;`-separated. */
   signedHeaders: string;
+  /** The hex HMAC-SHA256 signature. */
   signature: string;
+  /** The canonical request that was hashed. */
   canonicalRequest: string;
+  /** The string that was signed. */
   stringToSign: string;
 }
 

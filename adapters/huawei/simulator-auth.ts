@@ -3,7 +3,19 @@ import { HttpResponse } from 'msw';
 import { SDK_SIGNING_ALGORITHM, signRequest } from './signer.js';
 
 /** What a simulated Huawei gateway accepts: a token, or requests signed with this key pair. */
-export type HuaweiGatewayAuth = { token: string } | { accessKey: string; secretKey: string; securityToken?: string };
+export type HuaweiGatewayAuth =
+  | {
+      /** The IAM token the gateway accepts as `X-Auth-Token`. */
+      token: string;
+    }
+  | {
+      /** The access key id (AK) signed requests must use. */
+      accessKey: string;
+      /** The secret access key (SK) the gateway checks signatures with. */
+      secretKey: string;
+      /** The security token signed requests must carry, for temporary credentials. */
+      securityToken?: string;
+    };
 
 /** How far `X-Sdk-Date` may be from the gateway's clock, as on Huawei's gateway. */
 export const SDK_DATE_TOLERANCE_MS = 15 * 60_000;

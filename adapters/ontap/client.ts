@@ -20,7 +20,9 @@ import {
 
 /** ONTAP HTTP basic credentials. */
 export interface OntapAuth {
+  /** The ONTAP user name. */
   username: string;
+  /** The ONTAP user's password; never logged or shown. */
   password: string;
 }
 
@@ -51,6 +53,7 @@ export interface OntapJobQuery {
 
 /** Options of the job actions and of `listJobs`. */
 export interface OntapRequestOptions {
+  /** Aborts the request when signalled. */
   signal?: AbortSignal;
 }
 

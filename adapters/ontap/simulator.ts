@@ -6,9 +6,26 @@ import { Lifecycle, type StepTiming, type VisibilityScript } from '../../src/tes
 export interface OntapStep extends StepTiming {
   /** ONTAP's `state`: queued, running, paused, success, failure (or anything, to test drift). */
   state: string;
+  /** ONTAP's \`message\` for the job in this step. */
   message?: string;
+  /** ONTAP's numeric \`code\` for the job in this step. */
   code?: number;
-  error?: { code?: string; message?: string; target?: string; arguments?: { code?: string; message?: string }[] };
+  /** ONTAP's \`error\` object for the job in this step. */
+  error?: {
+    /** The ONTAP error code, as a string. */
+    code?: string;
+    /** The ONTAP error message. */
+    message?: string;
+    /** The parameter or object the error is about. */
+    target?: string;
+    /** The error's arguments, as ONTAP lists them. */
+    arguments?: {
+      /** The argument's code. */
+      code?: string;
+      /** The argument's text. */
+      message?: string;
+    }[];
+  };
   /** More fields, merged into the record as they are. */
   fields?: Record<string, unknown>;
 }
@@ -17,10 +34,17 @@ export interface OntapStep extends StepTiming {
 export interface OntapJobScript extends VisibilityScript {
   /** @default a random UUID */
   uuid?: string;
+  /** The job's \`description\`. */
   description?: string;
   /** The lifecycle; the last step holds. @default queued, running, success (one poll each) */
   steps?: OntapStep[];
-  svm?: { name: string; uuid: string };
+  /** The SVM the job belongs to, shown as the job's \`svm\`. */
+  svm?: {
+    /** The SVM's name. */
+    name: string;
+    /** The SVM's UUID. */
+    uuid: string;
+  };
   /** Whether `?action=cancel` works; when `false` ONTAP refuses with 458784. @default true */
   cancellable?: boolean;
   /** Whether `?action=pause` works; when `false` ONTAP refuses with 458783. @default true */
@@ -51,7 +75,14 @@ interface SimJob {
 /** The simulated ONTAP cluster jobs API: script jobs, then point an ONTAP client at the simulator. */
 export class OntapSimulation {
   /** When set, every request must carry these basic credentials, or gets 401. */
-  credentials: { username: string; password: string } | undefined;
+  credentials:
+    | {
+        /** The user name requests must carry. */
+        username: string;
+        /** The password requests must carry. */
+        password: string;
+      }
+    | undefined;
   readonly #jobs = new Map<string, SimJob>();
 
   /** Adds a scripted job and returns its uuid. */

@@ -5,6 +5,7 @@ import { truncate } from './describe.js';
 export interface VendorErrorDetails {
   /** The vendor's error code (`"4"`, `"458784"`, `"SVCSTG.00100429"`). */
   vendorCode?: string | undefined;
+  /** The vendor's own error message, untouched. */
   vendorMessage?: string | undefined;
   /** The parameter or object the error is about. */
   target?: string | undefined;
@@ -14,25 +15,37 @@ export interface VendorErrorDetails {
 
 /** Arguments of {@link ApiError} and its subclasses. */
 export interface ApiErrorOptions extends VendorErrorDetails {
+  /** The HTTP status code of the answer. */
   status: number;
+  /** The HTTP method of the request (`GET`, `POST`, ...). */
   method: string;
   /** The request URL; it never carries credentials. */
   url: string;
   /** From a `Retry-After` header (429, 503), if it had a usable value. */
   retryAfterMs?: number | undefined;
+  /** The underlying error, if any; kept as the error's `cause`. */
   cause?: unknown;
 }
 
 /** The vendor answered with an HTTP error status. */
 export class ApiError extends JobwaitError {
+  /** The class name of the error, fixed per class. */
   declare readonly name: 'ApiError' | 'AuthenticationError' | 'RateLimitError';
+  /** Stable machine-readable error code; match on it rather than on the message. */
   declare readonly code: 'API_ERROR' | 'AUTHENTICATION' | 'RATE_LIMITED';
+  /** The HTTP status code of the answer. */
   readonly status: number;
+  /** The vendor's error code (`"4"`, `"458784"`), when the answer had one. */
   readonly vendorCode: string | undefined;
+  /** The vendor's own error message, untouched, when the answer had one. */
   readonly vendorMessage: string | undefined;
+  /** The parameter or object the error is about, when the vendor says. */
   readonly target: string | undefined;
+  /** The vendor's request id, for a support case, when the answer had one. */
   readonly requestId: string | undefined;
+  /** The HTTP method of the request (`GET`, `POST`, ...). */
   readonly method: string;
+  /** The request URL; it never carries credentials. */
   readonly url: string;
   /** How long the vendor asked to wait, from `Retry-After`; a wait honours it. */
   readonly retryAfterMs: number | undefined;

@@ -4,19 +4,25 @@ import { brand, JobwaitError } from './jobwait-error.js';
 export interface ResponseIssue {
   /** Where in the body: `["records", 0, "state"]`. */
   path: (string | number)[];
+  /** What is wrong with the value at `path`. */
   message: string;
 }
 
 /** Arguments of {@link InvalidResponseError}. */
 export interface InvalidResponseErrorOptions {
+  /** The HTTP status code of the answer. */
   status: number;
+  /** The HTTP method of the request. */
   method: string;
+  /** The request URL; it never carries credentials. */
   url: string;
   /** What was wrong: not JSON, too large, or schema issues. */
   reason: string;
+  /** The schema validation issues, if the body failed validation. */
   issues?: ResponseIssue[];
   /** The start of the body, with credentials redacted. */
   bodySnippet?: string;
+  /** The underlying error, if any; kept as the error's `cause`. */
   cause?: unknown;
 }
 
@@ -25,12 +31,19 @@ export interface InvalidResponseErrorOptions {
  * the adapter relies on. A wait ends at once: polling again would read the same thing.
  */
 export class InvalidResponseError extends JobwaitError {
+  /** The class name of the error, fixed per class. */
   declare readonly name: 'InvalidResponseError';
+  /** Stable machine-readable error code; match on it rather than on the message. */
   declare readonly code: 'INVALID_RESPONSE';
+  /** The HTTP status code of the answer. */
   readonly status: number;
+  /** The HTTP method of the request. */
   readonly method: string;
+  /** The request URL; it never carries credentials. */
   readonly url: string;
+  /** The schema validation issues; empty when the body was not JSON or validation did not run. */
   readonly issues: ResponseIssue[];
+  /** The start of the response body, truncated, for diagnosis; empty when there was none. */
   readonly bodySnippet: string;
 
   constructor(options: InvalidResponseErrorOptions) {

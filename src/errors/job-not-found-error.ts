@@ -4,10 +4,13 @@ import { describeJob, describeLastState } from './describe.js';
 
 /** Arguments of {@link JobNotFoundError}. */
 export interface JobNotFoundErrorOptions<TRaw> {
+  /** The adapter's vendor name (`'ontap'`, `'cas'`, `'cce'`), for the message. */
   vendor?: string;
+  /** The id of the job that was not found. */
   jobId: string;
   /** Set when the job was seen and then vanished. */
   lastJob?: Job<TRaw> | undefined;
+  /** The underlying error, if any; kept as the error's `cause`. */
   cause?: unknown;
 }
 
@@ -16,8 +19,11 @@ export interface JobNotFoundErrorOptions<TRaw> {
  * jobs after 300 s): its outcome is unknown.
  */
 export class JobNotFoundError<TRaw = unknown> extends JobwaitError {
+  /** The class name of the error, fixed per class. */
   declare readonly name: 'JobNotFoundError';
+  /** Stable machine-readable error code; match on it rather than on the message. */
   declare readonly code: 'JOB_NOT_FOUND';
+  /** The id of the job that was not found. */
   readonly jobId: string;
   /** The last snapshot before the job vanished; `undefined` when it was never seen. */
   readonly lastJob: Job<TRaw> | undefined;

@@ -11,11 +11,17 @@ export type PollOutcomes = Readonly<Record<string, number>>;
 
 /** Arguments of {@link JobTimeoutError}. */
 export interface JobTimeoutErrorOptions<TRaw> {
+  /** The adapter's vendor name (`'ontap'`, `'cas'`, `'cce'`), for the message. */
   vendor?: string;
+  /** The id of the job that was waited on. */
   jobId: string;
+  /** The last snapshot of the job seen before the timeout, if any. */
   lastJob?: Job<TRaw> | undefined;
+  /** How long the wait ran, in milliseconds. */
   elapsedMs: number;
+  /** How many polls the wait made. */
   polls: number;
+  /** Counts of poll outcomes during the wait. */
   outcomes?: PollOutcomes;
   /** The last transient error, if the last poll did not succeed. */
   cause?: unknown;
@@ -26,11 +32,15 @@ export interface JobTimeoutErrorOptions<TRaw> {
  * seen and a summary of what the polls got, so a timeout caused by a 403 or a dead network shows.
  */
 export class JobTimeoutError<TRaw = unknown> extends JobwaitError {
+  /** The class name of the error, fixed per class. */
   declare readonly name: 'JobTimeoutError';
+  /** Stable machine-readable error code; match on it rather than on the message. */
   declare readonly code: 'JOB_TIMEOUT';
+  /** The id of the job that was waited on. */
   readonly jobId: string;
   /** The last snapshot seen, if any poll succeeded. */
   readonly lastJob: Job<TRaw> | undefined;
+  /** How long the wait ran before giving up, in milliseconds. */
   readonly elapsedMs: number;
   /** Requests made by the wait (polls), successful or not. */
   readonly polls: number;

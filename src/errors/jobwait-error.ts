@@ -20,7 +20,9 @@ export type JobwaitErrorCode =
  * them out of every value an error carries.
  */
 export class JobwaitError extends Error {
+  /** The class name of the error, fixed per class. */
   declare readonly name: string;
+  /** Stable machine-readable error code; match on it rather than on the message. */
   declare readonly code: JobwaitErrorCode;
 
   /** @internal */

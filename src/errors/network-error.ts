@@ -2,7 +2,9 @@ import { brand, JobwaitError } from './jobwait-error.js';
 
 /** Arguments of {@link NetworkError}. */
 export interface NetworkErrorOptions {
+  /** The HTTP method of the request. */
   method: string;
+  /** The request URL; it never carries credentials. */
   url: string;
   /** A readable reason; the default is the cause's message. */
   message?: string;
@@ -10,6 +12,7 @@ export interface NetworkErrorOptions {
   timedOut?: boolean;
   /** False for trouble that asking again cannot fix (an untrusted or misnamed certificate). @default true */
   transient?: boolean;
+  /** The underlying error (socket, TLS, DNS), kept as the error's `cause`. */
   cause?: unknown;
 }
 
@@ -19,9 +22,13 @@ export interface NetworkErrorOptions {
  * is false (a certificate that is not trusted or does not name the host): that ends it at once.
  */
 export class NetworkError extends JobwaitError {
+  /** The class name of the error, fixed per class. */
   declare readonly name: 'NetworkError';
+  /** Stable machine-readable error code; match on it rather than on the message. */
   declare readonly code: 'NETWORK';
+  /** The HTTP method of the request. */
   readonly method: string;
+  /** The request URL; it never carries credentials. */
   readonly url: string;
   /** True when the per-request timeout fired. */
   readonly timedOut: boolean;

@@ -2,7 +2,9 @@ import { brand, JobwaitError } from './jobwait-error.js';
 
 /** The client (or vendor) does not support this operation. */
 export class UnsupportedOperationError extends JobwaitError {
+  /** The class name of the error, fixed per class. */
   declare readonly name: 'UnsupportedOperationError';
+  /** Stable machine-readable error code; match on it rather than on the message. */
   declare readonly code: 'UNSUPPORTED';
   /** The operation asked for, such as `cancelJob`. */
   readonly operation: string;

@@ -11,8 +11,11 @@ export type CancelOutcome = 'sent' | 'refused';
 
 /** Arguments of {@link WaitAbortedError}. */
 export interface WaitAbortedErrorOptions<TRaw> {
+  /** The adapter's vendor name (`'ontap'`, `'cas'`, `'cce'`), for the message. */
   vendor?: string;
+  /** The id of the job that was waited on. */
   jobId: string;
+  /** The last snapshot of the job seen before the abort, if any. */
   lastJob?: Job<TRaw> | undefined;
   /** The signal's reason; with `cancel: 'refused'`, the cancel's error. */
   cause?: unknown;
@@ -25,8 +28,11 @@ export interface WaitAbortedErrorOptions<TRaw> {
  * had `cancelOnAbort`, which asked the vendor to cancel it (see `cancel` and `lastJob`).
  */
 export class WaitAbortedError<TRaw = unknown> extends JobwaitError {
+  /** The class name of the error, fixed per class. */
   declare readonly name: 'WaitAbortedError';
+  /** Stable machine-readable error code; match on it rather than on the message. */
   declare readonly code: 'ABORTED';
+  /** The id of the job that was waited on. */
   readonly jobId: string;
   /** The last snapshot; after a cancel that was sent, the one that shows how the job ended. */
   readonly lastJob: Job<TRaw> | undefined;

@@ -14,35 +14,67 @@ export type Fault = FaultMatch &
     | {
         /** Answer this status, with a body (an object is sent as JSON). */
         type: 'status';
+        /** The HTTP status code to answer. */
         status: number;
+        /** The body to send; an object is sent as JSON. Default: no body. */
         body?: unknown;
+        /** Extra response headers. */
         headers?: Record<string, string>;
       }
     | {
         /** Answer 429 with this `Retry-After` (seconds or an HTTP date). */
         type: 'rate-limit';
+        /** The `Retry-After` value: seconds, or an HTTP date. Default: no header. */
         retryAfter?: string | number;
       }
     | {
         /** Answer with a raw body of your own (an HTML proxy page, text that is not JSON). */
         type: 'raw';
+        /** The HTTP status code to answer. @default 200 */
         status?: number;
+        /** The raw body, sent as is. */
         body: string;
+        /** The `Content-Type` header of the answer. */
         contentType?: string;
+        /** Extra response headers. */
         headers?: Record<string, string>;
       }
     /** Destroy the connection before any header. */
-    | { type: 'reset' }
+    | {
+        /** Destroy the connection before any header. */
+        type: 'reset';
+      }
     /** Send the headers and half the body, then destroy the connection. */
-    | { type: 'reset-mid-body' }
+    | {
+        /** Send the headers and half the body, then destroy the connection. */
+        type: 'reset-mid-body';
+      }
     /** Declare the full length, send half the body, and end the connection. */
-    | { type: 'truncate' }
+    | {
+        /** Declare the full length, send half the body, and end the connection. */
+        type: 'truncate';
+      }
     /** Wait, then answer normally. */
-    | { type: 'delay'; ms: number }
+    | {
+        /** Wait, then answer normally. */
+        type: 'delay';
+        /** How long to wait before answering, in milliseconds. */
+        ms: number;
+      }
     /** Never answer (the connection stays open until the client gives up or the simulator closes). */
-    | { type: 'hang' }
+    | {
+        /** Never answer (the connection stays open until the client gives up or the simulator closes). */
+        type: 'hang';
+      }
     /** Answer normally, but send the body `chunkBytes` at a time, `intervalMs` apart. */
-    | { type: 'trickle'; intervalMs: number; chunkBytes?: number }
+    | {
+        /** Answer normally, but send the body `chunkBytes` at a time, `intervalMs` apart. */
+        type: 'trickle';
+        /** The pause between chunks, in milliseconds. */
+        intervalMs: number;
+        /** How many bytes each chunk carries. */
+        chunkBytes?: number;
+      }
   );
 
 /** Faults at random: each matching request meets one of `faults` with probability `rate`. */

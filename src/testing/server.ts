@@ -6,6 +6,7 @@ import type { Fault, FaultQueue } from './faults.js';
 
 /** A request the simulator received. */
 export interface RecordedRequest {
+  /** The HTTP method, upper-case. */
   method: string;
   /** Path and query, as sent. */
   url: string;
@@ -15,6 +16,7 @@ export interface RecordedRequest {
   query: URLSearchParams;
   /** Lower-case header names. */
   headers: Record<string, string>;
+  /** The request body as text; empty for none. */
   body: string;
   /** `Date.now()` when it arrived. */
   at: number;
@@ -36,7 +38,9 @@ export interface LoopbackServerOptions {
 
 /** Serve HTTPS with this certificate; with `requestCert`, demand a client certificate signed by `ca`. */
 export interface SimulatorTlsOptions {
+  /** The server's private key, PEM. */
   key: string | Buffer;
+  /** The server's certificate, PEM. */
   cert: string | Buffer;
   /** The CA that client certificates must chain to (with `requestCert`). */
   ca?: string | Buffer;

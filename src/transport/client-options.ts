@@ -82,12 +82,19 @@ export const VERSION = '0.1.0';
 
 /** Transport defaults, in one place. */
 export const CLIENT_DEFAULTS = Object.freeze({
+  /** The timeout of one HTTP request, in milliseconds. */
   requestTimeoutMs: 30_000,
+  /** How many times a transient request failure is retried. */
   retries: 2,
+  /** The first delay before a retry, in milliseconds. */
   retryMinTimeoutMs: 200,
+  /** The longest delay before a retry, in milliseconds. */
   retryMaxTimeoutMs: 2_000,
+  /** The `User-Agent` header sent with every request. */
   userAgent: `jobwait/${VERSION}`,
+  /** The largest response body read, in bytes (8 MiB). */
   maxResponseBytes: 8 * 1024 * 1024,
+  /** How many requests one client runs at once. */
   maxConcurrentRequests: 16,
   /** The longest a server's `Retry-After` pauses a whole client. */
   maxClientPauseMs: 60_000,
