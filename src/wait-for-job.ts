@@ -1,8 +1,7 @@
-import { JobCancelledError } from './errors/job-cancelled-error.js';
-import { JobFailedError } from './errors/job-failed-error.js';
 import type { JobSource } from './job-client.js';
 import type { Job } from './model.js';
 import type { WaitOptions } from './options.js';
+import { terminalError } from './poll-state.js';
 import { pollJob, prepare } from './watch-job.js';
 
 /**
@@ -30,9 +29,7 @@ export async function waitForJob<TRaw>(client: JobSource<TRaw>, id: string, opti
   let step = await watch.next();
   while (!step.done) step = await watch.next();
   const { job, reason } = step.value;
-  if (reason === 'terminal' && resolved.throwOnFailure) {
-    if (job.state === 'failed') throw new JobFailedError(job);
-    if (job.state === 'cancelled') throw new JobCancelledError(job);
-  }
+  const error = reason === 'terminal' ? terminalError(job, resolved.throwOnFailure) : undefined;
+  if (error) throw error;
   return job;
 }

@@ -1,17 +1,14 @@
 import { setMaxListeners } from 'node:events';
 import { planNextPoll, type NextPoll } from './backoff.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
-import { JobCancelledError } from './errors/job-cancelled-error.js';
-import { JobFailedError } from './errors/job-failed-error.js';
 import { JobNotFoundError } from './errors/job-not-found-error.js';
 import { JobTimeoutError } from './errors/job-timeout-error.js';
 import { WaitAbortedError } from './errors/wait-aborted-error.js';
 import type { GetJobOptions, JobSource } from './job-client.js';
-import { jobChanged } from './job-changes.js';
 import { isTerminal, type Job } from './model.js';
 import { resolveWaitOptions, type ResolvedWaitOptions, type WaitOptions } from './options.js';
 import { RequestLimiter } from './transport/limiter.js';
-import { isTransient, outcomeKey, retryAfterOf } from './transient.js';
+import { countOutcome, recordFailure, recordSnapshot, terminalError, type PollState } from './poll-state.js';
 import { waitForJob } from './wait-for-job.js';
 import { WaitScope } from './wait-scope.js';
 
@@ -155,12 +152,8 @@ export async function waitForJobs<TRaw>(client: JobSource<TRaw>, ids: readonly s
 }
 
 /** One job of a batched fleet. */
-interface Tracked<TRaw> {
+interface Tracked<TRaw> extends PollState<TRaw> {
   id: string;
-  last: Job<TRaw> | undefined;
-  polls: number;
-  outcomes: Record<string, number>;
-  lastError: unknown;
   outcome: JobOutcome<TRaw> | undefined;
 }
 
@@ -171,17 +164,14 @@ interface Tracked<TRaw> {
  */
 async function waitBatched<TRaw>(client: BatchJobSource<TRaw>, ids: readonly string[], o: ResolvedWaitOptions<TRaw>, failFast: boolean): Promise<JobOutcome<TRaw>[]> {
   const tracked = new Map<string, Tracked<TRaw>>();
-  for (const id of ids) if (!tracked.has(id)) tracked.set(id, { id, last: undefined, polls: 0, outcomes: {}, lastError: undefined, outcome: undefined });
-  const count = (t: Tracked<TRaw>, key: string): void => {
-    t.outcomes[key] = (t.outcomes[key] ?? 0) + 1;
-  };
+  for (const id of ids) if (!tracked.has(id)) tracked.set(id, { id, polls: 0, step: 0, last: undefined, lastError: undefined, outcomes: {}, outcome: undefined });
   const scope = new WaitScope(o.signal, o.timeoutMs);
   const settle = (t: Tracked<TRaw>, outcome: { job: Job<TRaw> } | { error: unknown }): void => {
     t.outcome = 'job' in outcome ? { id: t.id, status: 'fulfilled', job: outcome.job } : { id: t.id, status: 'rejected', error: outcome.error };
   };
   const stopAll = (pending: Tracked<TRaw>[], inFlight: boolean): void => {
     for (const t of pending) {
-      if (inFlight && scope.stopReason === 'deadline') count(t, 'DEADLINE');
+      if (inFlight && scope.stopReason === 'deadline') countOutcome(t, 'DEADLINE');
       settle(t, {
         error:
           scope.stopReason === 'aborted'
@@ -210,35 +200,25 @@ async function waitBatched<TRaw>(client: BatchJobSource<TRaw>, ids: readonly str
           stopAll(pending, true);
           break;
         }
-        if (!isTransient(error)) {
-          for (const t of pending) settle(t, { error });
-        } else {
-          for (const t of pending) {
-            count(t, outcomeKey(error));
-            t.lastError = error;
-          }
-          retryAfterMs = retryAfterOf(error);
+        for (const t of pending) {
+          const failed = recordFailure(t, error, { vendor: client.vendor, jobId: t.id, elapsedMs: scope.elapsed(), notFoundGraceMs: o.notFoundGraceMs });
+          if (failed.ends) settle(t, { error: failed.error });
+          else retryAfterMs = failed.retryAfterMs;
         }
       }
       for (const t of answer ? pending : []) {
         const job = (answer as Map<string, Job<TRaw>>).get(t.id);
         if (!job) {
-          count(t, '404');
-          if (t.last) settle(t, { error: new JobNotFoundError({ vendor: client.vendor, jobId: t.id, lastJob: t.last }) });
-          else if (scope.elapsed() >= o.notFoundGraceMs) settle(t, { error: new JobNotFoundError({ vendor: client.vendor, jobId: t.id }) });
-          else t.lastError = new JobNotFoundError({ vendor: client.vendor, jobId: t.id });
+          // Missing from the answer: a 404 for this job alone.
+          const failed = recordFailure(t, new JobNotFoundError({ vendor: client.vendor, jobId: t.id }), { vendor: client.vendor, jobId: t.id, elapsedMs: scope.elapsed(), notFoundGraceMs: o.notFoundGraceMs });
+          if (failed.ends) settle(t, { error: failed.error });
           continue;
         }
-        count(t, 'ok');
-        t.lastError = undefined;
-        const changed = t.last === undefined || jobChanged(t.last, job);
-        t.last = job;
-        if (changed) o.onProgress?.(job);
+        if (recordSnapshot(t, job)) o.onProgress?.(job);
         if (o.until?.(job)) settle(t, { job });
         else if (isTerminal(job.state)) {
-          if (o.throwOnFailure && job.state === 'failed') settle(t, { error: new JobFailedError(job) });
-          else if (o.throwOnFailure && job.state === 'cancelled') settle(t, { error: new JobCancelledError(job) });
-          else settle(t, { job });
+          const error = terminalError(job, o.throwOnFailure);
+          settle(t, error ? { error } : { job });
         }
       }
       if (failFast) {

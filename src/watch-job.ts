@@ -2,15 +2,13 @@ import { planNextPoll, type NextPoll } from './backoff.js';
 import { createCheckpoint, jobFromCheckpoint } from './checkpoint.js';
 import { now, wallClockOffset } from './clock.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
-import { JobNotFoundError } from './errors/job-not-found-error.js';
 import { JobTimeoutError } from './errors/job-timeout-error.js';
 import { UnsupportedOperationError } from './errors/unsupported-operation-error.js';
 import { WaitAbortedError, type CancelOutcome } from './errors/wait-aborted-error.js';
 import type { JobSource } from './job-client.js';
-import { jobChanged } from './job-changes.js';
+import { countOutcome, recordFailure, recordSnapshot, type PollState } from './poll-state.js';
 import { isTerminal, type Job } from './model.js';
 import { resolveWaitOptions, type ResolvedWaitOptions, type WaitOptions } from './options.js';
-import { isTransient, outcomeKey, retryAfterOf } from './transient.js';
 import { WaitScope } from './wait-scope.js';
 
 /** How a watch ended. @internal */
@@ -59,16 +57,6 @@ export function prepare<TRaw>(client: JobSource<TRaw>, id: string, options: Wait
     throw new UnsupportedOperationError('cancelOnAbort', `the ${client.vendor} client has no cancelJob(id), so a wait on it cannot cancel the job`);
   }
   return resolved;
-}
-
-/** What a wait has learned so far; shared by its phases (watching, then following a cancel). */
-interface PollState<TRaw> {
-  polls: number;
-  /** How many delays were planned so far: the next one grows from here. */
-  step: number;
-  last: Job<TRaw> | undefined;
-  lastError: unknown;
-  outcomes: Record<string, number>;
 }
 
 /**
@@ -140,7 +128,7 @@ async function* pollLoop<TRaw>(
   const timeout = (): JobTimeoutError<TRaw> =>
     new JobTimeoutError({ vendor: client.vendor, jobId: id, lastJob: state.last, elapsedMs: scope.elapsed(), polls: state.polls, outcomes: state.outcomes, cause: state.lastError });
   const stopped = (inFlight = false): Error => {
-    if (inFlight && scope.stopReason === 'deadline') state.outcomes['DEADLINE'] = (state.outcomes['DEADLINE'] ?? 0) + 1;
+    if (inFlight && scope.stopReason === 'deadline') countOutcome(state, 'DEADLINE');
     if (scope.stopReason === 'aborted') {
       return new WaitAbortedError({ vendor: client.vendor, jobId: id, lastJob: state.last, cause: scope.abortReason });
     }
@@ -181,23 +169,13 @@ async function* pollLoop<TRaw>(
       job = await scope.race(client.getJob(id, { signal: scope.signal }));
     } catch (error) {
       if (scope.stopReason) throw stopped(true);
-      const key = outcomeKey(error);
-      state.outcomes[key] = (state.outcomes[key] ?? 0) + 1;
-      if (error instanceof JobNotFoundError) {
-        if (state.last) throw new JobNotFoundError({ vendor: client.vendor, jobId: id, lastJob: state.last, cause: error.cause ?? error });
-        if (scope.elapsed() >= o.notFoundGraceMs) throw error;
-      } else if (!isTransient(error)) {
-        throw error;
-      }
-      state.lastError = error;
-      retryAfterMs = retryAfterOf(error);
+      const failed = recordFailure(state, error, { vendor: client.vendor, jobId: id, elapsedMs: scope.elapsed(), notFoundGraceMs: o.notFoundGraceMs });
+      if (failed.ends) throw failed.error;
+      retryAfterMs = failed.retryAfterMs;
     }
 
     if (job) {
-      state.outcomes['ok'] = (state.outcomes['ok'] ?? 0) + 1;
-      state.lastError = undefined;
-      const changed = state.last === undefined || jobChanged(state.last, job);
-      state.last = job;
+      const changed = recordSnapshot(state, job);
       if (watching) {
         if (changed) {
           o.onProgress?.(job);
