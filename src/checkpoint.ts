@@ -83,25 +83,11 @@ export interface WaitCheckpoint {
   lastJob?: CheckpointJob;
 }
 
-/** Input of {@link createCheckpoint}: the wait's position, with times in epoch milliseconds. */
-export interface CheckpointInput {
-  /** The adapter's vendor name. */
-  vendor: string;
-  /** The id of the job being waited on. */
-  jobId: string;
-  /** When the wait started, in epoch milliseconds. */
-  startedAt: number;
-  /** `null` (or `Infinity`) for no deadline. */
-  deadline: number | null;
-  /** How many polls the wait has made so far. */
-  polls: number;
-  /** The backoff step the next poll uses. */
-  step: number;
-  /** When the next poll is due, in epoch milliseconds; `null` when none is scheduled. */
-  nextPollAt: number | null;
+/** Input of {@link createCheckpoint}: a checkpoint's fields but `version`, with the last snapshot as a {@link Job}. */
+export type CheckpointInput = Omit<WaitCheckpoint, 'version' | 'lastJob'> & {
   /** The last snapshot of the job, if one was seen. */
   lastJob?: Job<unknown> | undefined;
-}
+};
 
 /** How deep tasks may nest in a checkpoint (CCE sub-jobs nest two or three levels). */
 const MAX_TASK_DEPTH = 32;
