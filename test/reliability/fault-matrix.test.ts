@@ -25,6 +25,7 @@ import {
 } from '../../src/index.js';
 import { startSimulator, type Fault, type RecordedRequest, type Simulator } from '../../src/testing/index.js';
 import { ALL_SECRETS, VENDORS, type AuthMode, type ScriptedState, type Vendor } from './vendors.js';
+import { faces } from '../helpers/faces.js';
 
 /** Per-request retries: one more attempt, at once. */
 const RETRY = { retries: 1, minTimeoutMs: 1, maxTimeoutMs: 5 } as const;
@@ -208,19 +209,6 @@ function onFirst(action: (job: Job) => void): (job: Job) => void {
   };
 }
 
-/** Every face of a value a user, a log or a bug report may see. */
-function faces(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {
-    inspect: inspect(value, { depth: 10 }),
-    json: JSON.stringify(value) ?? '',
-    string: String(value),
-  };
-  if (value instanceof Error) {
-    out['message'] = value.message;
-    out['stack'] = value.stack ?? '';
-  }
-  return out;
-}
 
 /** No credential in the error's faces, the clients' faces or the logger output. */
 function expectNoSecrets(cell: Cell): void {

@@ -9,6 +9,7 @@ import { ApiError, AuthenticationError, InvalidResponseError, JobTimeoutError, N
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import type { Logger } from '../../../src/transport/logger.js';
 import { rejectionOf } from '../../helpers/promises.js';
+import { faces } from '../../helpers/faces.js';
 
 const TOKEN = 'TOKEN-very-secret-123';
 const SECRET_KEY = 'SK-very-secret-456';
@@ -52,20 +53,6 @@ function echo(creds: Credentials): string {
 }
 
 
-/** Every face of a value that might reach a user, a log or a bug report. */
-function faces(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {
-    inspect: inspect(value, { depth: 10 }),
-    inspectHidden: inspect(value, { depth: 10, showHidden: true }),
-    json: JSON.stringify(value) ?? '',
-    string: String(value),
-  };
-  if (value instanceof Error) {
-    out['message'] = value.message;
-    out['stack'] = value.stack ?? '';
-  }
-  return out;
-}
 
 function expectClean(value: unknown, secrets: readonly string[]): void {
   for (const [face, text] of Object.entries(faces(value))) {

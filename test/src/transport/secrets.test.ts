@@ -5,6 +5,7 @@ import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseErr
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import type { Logger } from '../../../src/transport/logger.js';
 import { rejectionOf as rejection } from '../../helpers/promises.js';
+import { faces } from '../../helpers/faces.js';
 
 const USERNAME = 'admin';
 const PASSWORD = 'S3cr3t-P@ss-word';
@@ -46,20 +47,6 @@ afterEach(async () => {
 });
 
 
-/** Every face of a value that might reach a user, a log or a bug report. */
-function faces(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {
-    inspect: inspect(value, { depth: 10 }),
-    inspectHidden: inspect(value, { depth: 10, showHidden: true }),
-    json: JSON.stringify(value) ?? '',
-    string: String(value),
-  };
-  if (value instanceof Error) {
-    out['message'] = value.message;
-    out['stack'] = value.stack ?? '';
-  }
-  return out;
-}
 
 function expectNoSecret(value: unknown): void {
   for (const [face, text] of Object.entries(faces(value))) {
