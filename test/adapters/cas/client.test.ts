@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'v
 import { createCasClient, type CasClient, type CasClientOptions, type CasJob } from '../../../adapters/cas/index.js';
 import { CAS_DOCUMENTED_EXAMPLE, startSimulator, type CasTaskScript, type Simulator } from '../../../src/testing/index.js';
 import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobNotFoundError } from '../../../src/index.js';
-import { CAS_DOCUMENTED_TEXT } from '../../fixtures/vendor-examples.js';
+import { CAS_DOCUMENTED_TEXT, CAS_EXECUTION_TABLE } from '../../fixtures/vendor-examples.js';
 import { rejectionOf } from '../../helpers/promises.js';
 
 const PROJECT = '063a3158b1a34710b36ad208b9497d00';
@@ -129,20 +129,7 @@ describe('getJob reads the documented example response', () => {
 });
 
 describe('getJob maps EXECUTION_STATUS and TASK_STATUS', () => {
-  it.each([
-    ['SUBMITTED', 'queued'],
-    ['SCHEDULED', 'queued'],
-    ['RUNNING', 'running'],
-    ['ROLLBACKING', 'running'],
-    ['SUCCEEDED', 'succeeded'],
-    ['FAILED', 'failed'],
-    ['PARTIALLY_FAILED', 'failed'],
-    ['ROLLBACKED', 'failed'],
-    ['CANCELLED', 'cancelled'],
-    ['UNKNOWN', 'unknown'],
-    ['MIGRATING', 'unknown'],
-    ['SKIPPED', 'unknown'],
-  ] as const)('maps the EXECUTION_STATUS %s to %s and keeps the vendor word', async (status, state) => {
+  it.each([...CAS_EXECUTION_TABLE, ['MIGRATING', 'unknown'], ['SKIPPED', 'unknown']] as const)('maps the EXECUTION_STATUS %s to %s and keeps the vendor word', async (status, state) => {
     const id = sim.cas.addJob({ steps: [{ status, taskStatuses: ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED'] }] });
     const job = await cas.getJob(id);
     expect(job.state).toBe(state);

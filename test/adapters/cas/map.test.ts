@@ -11,6 +11,7 @@ import {
 } from '../../../adapters/cas/index.js';
 import { CAS_DOCUMENTED_EXAMPLE } from '../../../src/testing/index.js';
 import { isTerminal } from '../../../src/index.js';
+import { CAS_EXECUTION_TABLE } from '../../fixtures/vendor-examples.js';
 
 /** Validates a hand-made page and normalizes it, as the client does. */
 function normalize(body: unknown): CasJob {
@@ -22,18 +23,7 @@ function page(status: string, tasks: Record<string, unknown>[], extra: Record<st
 }
 
 describe('mapCasJobState maps every EXECUTION_STATUS per API.md', () => {
-  it.each([
-    ['SUBMITTED', 'queued'],
-    ['SCHEDULED', 'queued'],
-    ['RUNNING', 'running'],
-    ['ROLLBACKING', 'running'],
-    ['SUCCEEDED', 'succeeded'],
-    ['FAILED', 'failed'],
-    ['PARTIALLY_FAILED', 'failed'],
-    ['ROLLBACKED', 'failed'],
-    ['CANCELLED', 'cancelled'],
-    ['UNKNOWN', 'unknown'],
-  ] as const)('maps %s to %s', (status, state) => {
+  it.each([...CAS_EXECUTION_TABLE] as const)('maps %s to %s', (status, state) => {
     expect(mapCasJobState(status)).toBe(state);
     expect(CAS_EXECUTION_STATES[status]).toBe(state);
   });

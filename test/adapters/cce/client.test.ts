@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vites
 import { createCceClient, type CceClient, type CceClientOptions, type CceJob, type CceJobRaw } from '../../../adapters/cce/index.js';
 import { CCE_DOCUMENTED_EXAMPLE, startSimulator, type Simulator } from '../../../src/testing/index.js';
 import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobNotFoundError, type Task } from '../../../src/index.js';
-import { CCE_DOCUMENTED_TEXT } from '../../fixtures/vendor-examples.js';
+import { CCE_DOCUMENTED_TASKS, CCE_DOCUMENTED_TEXT } from '../../fixtures/vendor-examples.js';
 import { rejectionOf } from '../../helpers/promises.js';
 
 const PROJECT = 'p-123';
@@ -51,28 +51,7 @@ function expectDocumentedJob(job: CceJob): void {
   expect(job.updatedAt?.toISOString()).toBe('2018-08-02T08:21:50.478Z');
   expect(job.endedAt).toBeUndefined();
   expect(job.progress).toEqual({ completed: 2, total: 2 });
-  expect(job.tasks).toEqual<Task[]>([
-    {
-      id: 'fd474fab-9606-11e8-baa9-0255ac10215d',
-      index: 0,
-      type: 'InstallMaster',
-      state: 'succeeded',
-      vendorState: 'Success',
-      createdAt: new Date('2018-08-02T03:52:34.615Z'),
-      updatedAt: new Date('2018-08-02T04:05:29.196Z'),
-      tasks: [],
-    },
-    {
-      id: 'fd474f82-9606-11e8-baa8-0255ac10215d',
-      index: 1,
-      type: 'CreatePSMCert',
-      state: 'succeeded',
-      vendorState: 'Success',
-      createdAt: new Date('2018-08-02T03:52:33.859Z'),
-      updatedAt: new Date('2018-08-02T03:52:34.615Z'),
-      tasks: [],
-    },
-  ]);
+  expect(job.tasks).toEqual<Task[]>(CCE_DOCUMENTED_TASKS);
   expect(job.raw).toEqual(JSON.parse(DOCUMENTED_BODY));
   expect(job.raw).toEqual(CCE_DOCUMENTED_EXAMPLE);
   expect(job.raw.spec?.subJobs?.[0]?.metadata?.uid).toBe('fd474fab-9606-11e8-baa9-0255ac10215d');

@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { CCE_PHASES, cceJobSchema, mapCcePhase, parseHuaweiTime, toCceJob, type CceJob, type CceJobRaw } from '../../../adapters/cce/index.js';
 import { CCE_DOCUMENTED_EXAMPLE } from '../../../src/testing/index.js';
 import type { Task } from '../../../src/index.js';
+import { CCE_DOCUMENTED_TASKS } from '../../fixtures/vendor-examples.js';
 
 const DOC_UID = '354331b2c-229a-11e8-9c75-0255ac100ceb';
 
@@ -53,28 +54,7 @@ describe('toCceJob on the documented example', () => {
   });
 
   it('turns the two sub-jobs into succeeded tasks with ids, types, dates and no name', () => {
-    expect(job.tasks).toEqual<Task[]>([
-      {
-        id: 'fd474fab-9606-11e8-baa9-0255ac10215d',
-        index: 0,
-        type: 'InstallMaster',
-        state: 'succeeded',
-        vendorState: 'Success',
-        createdAt: new Date('2018-08-02T03:52:34.615Z'),
-        updatedAt: new Date('2018-08-02T04:05:29.196Z'),
-        tasks: [],
-      },
-      {
-        id: 'fd474f82-9606-11e8-baa8-0255ac10215d',
-        index: 1,
-        type: 'CreatePSMCert',
-        state: 'succeeded',
-        vendorState: 'Success',
-        createdAt: new Date('2018-08-02T03:52:33.859Z'),
-        updatedAt: new Date('2018-08-02T03:52:34.615Z'),
-        tasks: [],
-      },
-    ]);
+    expect(job.tasks).toEqual<Task[]>(CCE_DOCUMENTED_TASKS);
     expect(job.tasks.every((task) => !('name' in task) && !('message' in task) && !('error' in task))).toBe(true);
   });
 
