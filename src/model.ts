@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { cachedInstants } from './instant-cache.js';
 
 /** The state of a job, normalized across vendors. */
 export type JobState = 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled' | 'unknown';
@@ -129,18 +130,24 @@ const ISO_8601 = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[
  * Never returns an Invalid Date.
  */
 export function parseIsoDate(value: string | null | undefined): Date | undefined {
-  if (typeof value !== 'string') return undefined;
+  return cachedIso(value);
+}
+
+const cachedIso = cachedInstants((value) => isoToEpochMs(value));
+
+/** The instant of an ISO 8601 text, in epoch milliseconds; `NaN` when it is not one. @internal */
+export function isoToEpochMs(value: string): number {
   const match = ISO_8601.exec(value.trim());
-  if (!match) return undefined;
+  if (!match) return Number.NaN;
   const offset = match[3] ?? 'Z';
   const normalizedOffset = offset.length === 5 ? `${offset.slice(0, 3)}:${offset.slice(3)}` : offset;
   const day = match[1] as string;
-  const date = new Date(`${day}T${match[2]}${normalizedOffset.toUpperCase()}`);
-  if (Number.isNaN(date.getTime())) return undefined;
+  const ms = new Date(`${day}T${match[2]}${normalizedOffset.toUpperCase()}`).getTime();
+  if (Number.isNaN(ms)) return Number.NaN;
   // `new Date` rolls impossible days over (Feb 30 becomes Mar 1): such a value is no instant.
   const [year, month, dayOfMonth] = day.split('-').map(Number) as [number, number, number];
   const check = new Date(0);
   check.setUTCFullYear(year, month - 1, dayOfMonth); // Date.UTC would read years 0-99 as 1900-1999
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== dayOfMonth) return undefined;
-  return date;
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== dayOfMonth) return Number.NaN;
+  return ms;
 }

@@ -1,4 +1,5 @@
-import { parseIsoDate } from '../../src/model.js';
+import { cachedInstants } from '../../src/instant-cache.js';
+import { isoToEpochMs } from '../../src/model.js';
 
 // Go's zone name is letters (UTC, CST) or, for a zone without one, the offset again (+0800, +04);
 // `m=+0.000000001` is the monotonic clock reading Go prints for time.Now().
@@ -10,12 +11,15 @@ const GO_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)? ?([+-]\d{2}
  * are cut.
  */
 export function parseHuaweiTime(value: string | null | undefined): Date | undefined {
-  if (typeof value !== 'string') return undefined;
+  return cachedHuawei(value);
+}
+
+const cachedHuawei = cachedInstants((value) => {
   const text = value.trim();
   const go = GO_TIME.exec(text);
   if (go) {
     const fraction = go[3] ? go[3].slice(0, 4) : '';
-    return parseIsoDate(`${go[1]}T${go[2]}${fraction}${go[4]}`);
+    return isoToEpochMs(`${go[1]}T${go[2]}${fraction}${go[4]}`);
   }
-  return parseIsoDate(text);
-}
+  return isoToEpochMs(text);
+});
