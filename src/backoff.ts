@@ -11,12 +11,14 @@ export interface Schedule {
 }
 
 /**
- * The delay before poll `step + 1`, before jitter: `minDelayMs × 2^step`, capped at `maxDelayMs`.
+ * The delay before poll `step + 1`, before jitter: `minDelayMs × factor^step` (factor 1.3), capped at `maxDelayMs`.
  * Non-decreasing in `step`.
  */
 export function baseDelay(step: number, schedule: Schedule): number {
-  const grown = schedule.minDelayMs * SCHEDULE_CONSTANTS.factor ** Math.min(step, 64);
-  return Math.min(schedule.maxDelayMs, grown);
+  // No cap on the exponent: factor^step becomes Infinity for a huge step, which the cap turns into
+  // maxDelayMs (a fixed exponent cap would stop the growth short of maxDelayMs for a small factor).
+  const grown = schedule.minDelayMs * SCHEDULE_CONSTANTS.factor ** step;
+  return grown < schedule.maxDelayMs ? grown : schedule.maxDelayMs;
 }
 
 /**

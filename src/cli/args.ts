@@ -141,7 +141,7 @@ Connection (flags win over environment variables):
 
 Waiting:
   --timeout D              give up after D (default 30m); D is like 1500ms, 90s, 30m, 1h
-  --min-delay D            first delay between polls (default 1s); later ones grow
+  --min-delay D            first delay between polls (default 1.5s); later ones grow ×1.3
   --max-delay D            longest delay between polls (default 30s)
 
 Output:

@@ -61,6 +61,12 @@ export async function flush(rounds = 3): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
+/**
+ * A fixed 1 s between polls: no growth, and the jitter is clamped away. For tests about something
+ * other than the schedule, so that their times do not hang on the schedule's defaults.
+ */
+export const STEADY = Object.freeze({ minDelayMs: 1000, maxDelayMs: 1000 });
+
 /** Fake timers (with `performance`, the poller's clock) and jitter fixed at its middle, for every test. */
 export function useFakeClock(): void {
   beforeEach(() => {

@@ -20,13 +20,17 @@ afterEach(() => {
 });
 
 describe('baseDelay', () => {
-  it('doubles from minDelayMs at each step until it reaches maxDelayMs', () => {
-    const delays = [0, 1, 2, 3, 4, 5, 6, 7].map((step) => baseDelay(step, DEFAULT));
-    expect(delays).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+  it('grows ×1.3 from minDelayMs at each step until it reaches maxDelayMs', () => {
+    const delays = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14].map((step) => baseDelay(step, DEFAULT));
+    // 1_500 × 1.3^step; step 12 would be 1_500 × 1.3¹² ≈ 34_947: capped at 30_000.
+    const grown = [1500, 1950, 2535, 3295.5, 4284.15, 5569.395, 7240.2135, 9412.27755, 12_235.960815, 15_906.7490595, 20_678.77377735, 26_882.405910555];
+    expect(delays).toEqual([...grown.map((delay) => expect.closeTo(delay, 6)), 30_000, 30_000, 30_000]);
+    for (let step = 1; step < 12; step++) expect((delays[step] as number) / (delays[step - 1] as number)).toBeCloseTo(SCHEDULE_CONSTANTS.factor, 12);
   });
 
-  it('grows by the factor of 2 from a custom minDelayMs', () => {
-    expect([0, 1, 2, 3].map((step) => baseDelay(step, { minDelayMs: 250, maxDelayMs: 100_000 }))).toEqual([250, 500, 1000, 2000]);
+  it('grows by the factor of 1.3 from a custom minDelayMs', () => {
+    // 250, 250 × 1.3, 250 × 1.3², 250 × 1.3³
+    expect([0, 1, 2, 3].map((step) => baseDelay(step, { minDelayMs: 250, maxDelayMs: 100_000 }))).toEqual([250, 325, expect.closeTo(422.5, 9), expect.closeTo(549.25, 9)]);
   });
 
   it('stays at maxDelayMs (finite, never Infinity or NaN) for a huge step', () => {
@@ -57,25 +61,29 @@ describe('baseDelay', () => {
 
 describe('jitteredDelay', () => {
   it('returns the base delay exactly when random() is 0.5', () => {
-    expect([0, 1, 2, 3, 4, 5].map((step) => jitteredDelay(step, DEFAULT, () => 0.5))).toEqual([1000, 2000, 4000, 8000, 16000, 30000]);
+    const steps = [0, 1, 2, 3, 4, 5, 12];
+    const delays = steps.map((step) => jitteredDelay(step, DEFAULT, () => 0.5));
+    expect(delays).toEqual(steps.map((step) => baseDelay(step, DEFAULT)));
+    // 1_500 × 1.3^step, and the cap from step 12 on
+    expect(delays).toEqual([1500, 1950, expect.closeTo(2535, 9), 3295.5, expect.closeTo(4284.15, 9), expect.closeTo(5569.395, 9), 30_000]);
   });
 
   it('takes 20 % off the base delay when random() is 0', () => {
-    expect(jitteredDelay(2, DEFAULT, () => 0)).toBeCloseTo(3200, 6);
-    expect(jitteredDelay(3, DEFAULT, () => 0)).toBeCloseTo(6400, 6);
+    expect(jitteredDelay(2, DEFAULT, () => 0)).toBeCloseTo(2028, 6); // 1_500 × 1.3² × 0.8
+    expect(jitteredDelay(3, DEFAULT, () => 0)).toBeCloseTo(2636.4, 6); // 1_500 × 1.3³ × 0.8
   });
 
   it('adds up to 20 % to the base delay when random() approaches 1', () => {
-    expect(jitteredDelay(2, DEFAULT, () => 0.999_999_999)).toBeCloseTo(4800, 3);
-    expect(jitteredDelay(2, DEFAULT, () => 0.75)).toBeCloseTo(4400, 6);
+    expect(jitteredDelay(2, DEFAULT, () => 0.999_999_999)).toBeCloseTo(3042, 3); // 1_500 × 1.3² × 1.2
+    expect(jitteredDelay(2, DEFAULT, () => 0.75)).toBeCloseTo(2788.5, 6); // 1_500 × 1.3² × 1.1
   });
 
   it('never goes below minDelayMs, even when the jitter takes 20 % off the first delay', () => {
-    expect(jitteredDelay(0, DEFAULT, () => 0)).toBe(1000);
+    expect(jitteredDelay(0, DEFAULT, () => 0)).toBe(1500); // 1_500 × 0.8 = 1_200, raised to the minimum
   });
 
   it('never goes above maxDelayMs, even when the jitter adds 20 % to a capped delay', () => {
-    expect(jitteredDelay(5, DEFAULT, () => 0.999)).toBe(30_000);
+    expect(jitteredDelay(12, DEFAULT, () => 0.999)).toBe(30_000);
     expect(jitteredDelay(50, DEFAULT, () => 0.9)).toBe(30_000);
   });
 
@@ -106,13 +114,13 @@ describe('jitteredDelay', () => {
 
   it('uses Math.random when no random function is given', () => {
     const random = vi.spyOn(Math, 'random').mockReturnValue(0);
-    expect(jitteredDelay(2, DEFAULT)).toBeCloseTo(3200, 6);
+    expect(jitteredDelay(2, DEFAULT)).toBeCloseTo(2028, 6); // 1_500 × 1.3² × 0.8
     expect(random).toHaveBeenCalled();
   });
 
-  it('uses the documented jitter of 20 % and growth factor of 2', () => {
+  it('uses the documented jitter of 20 % and growth factor of 1.3', () => {
     expect(SCHEDULE_CONSTANTS.jitter).toBe(0.2);
-    expect(SCHEDULE_CONSTANTS.factor).toBe(2);
+    expect(SCHEDULE_CONSTANTS.factor).toBe(1.3);
   });
 });
 
@@ -120,31 +128,39 @@ describe('planNextPoll', () => {
   const half = (): number => 0.5;
 
   it('polls after the jittered delay, not final, when the deadline is far', () => {
-    expect(planNextPoll({ step: 2, remainingMs: 100_000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 4000, final: false });
+    // 1_500 × 1.3²
+    expect(planNextPoll({ step: 2, remainingMs: 100_000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: expect.closeTo(2535, 9), final: false });
   });
 
   it('polls after the jittered delay, not final, when there is no deadline', () => {
-    expect(planNextPoll({ step: 9, remainingMs: Infinity, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 30_000, final: false });
+    // 1_500 × 1.3⁹
+    expect(planNextPoll({ step: 9, remainingMs: Infinity, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: expect.closeTo(15_906.7490595, 6), final: false });
   });
 
   it('uses Math.random when no random function is given', () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
-    expect(planNextPoll({ step: 3, remainingMs: Infinity, schedule: DEFAULT })).toEqual({ kind: 'poll', delayMs: expect.closeTo(6400, 6), final: false });
+    // 1_500 × 1.3³ × 0.8
+    expect(planNextPoll({ step: 3, remainingMs: Infinity, schedule: DEFAULT })).toEqual({ kind: 'poll', delayMs: expect.closeTo(2636.4, 6), final: false });
   });
 
   it('keeps a normal poll when the delay plus the final-poll lead exactly fills the time left', () => {
-    expect(planNextPoll({ step: 2, remainingMs: 5000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 4000, final: false });
+    const delayMs = baseDelay(2, DEFAULT); // 1_500 × 1.3² ≈ 2_535
+    expect(delayMs).toBeCloseTo(2535, 9);
+    expect(planNextPoll({ step: 2, remainingMs: delayMs + 1000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs, final: false });
   });
 
   it('places a final poll one lead (1000 ms) before the deadline when the delay would land too close to it', () => {
-    expect(planNextPoll({ step: 2, remainingMs: 4999, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 3999, final: true });
-    expect(planNextPoll({ step: 3, remainingMs: 5000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 4000, final: true });
+    // step 2: 1_500 × 1.3² ≈ 2_535 ms, plus the 1_000 ms lead, is 1 ms more than the 3_534 ms left
+    expect(planNextPoll({ step: 2, remainingMs: 3534, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 2534, final: true });
+    // step 5: 1_500 × 1.3⁵ ≈ 5_569 ms, past the deadline altogether
+    expect(planNextPoll({ step: 5, remainingMs: 5000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 4000, final: true });
   });
 
   it('shortens the final-poll lead to minDelayMs when delays are short', () => {
     const schedule: Schedule = { minDelayMs: 200, maxDelayMs: 10_000 };
-    // step 3: 1600 ms, but only 1000 ms are left: the last poll goes 200 ms before the deadline.
-    expect(planNextPoll({ step: 3, remainingMs: 1000, schedule, random: half })).toEqual({ kind: 'poll', delayMs: 800, final: true });
+    // step 3: 200 × 1.3³ = 439.4 ms, but only 500 ms are left: the last poll goes 200 ms before the
+    // deadline (a lead of 1000 ms would leave no room for it).
+    expect(planNextPoll({ step: 3, remainingMs: 500, schedule, random: half })).toEqual({ kind: 'poll', delayMs: 300, final: true });
   });
 
   it('expires at the deadline when not even a final poll fits before it', () => {
@@ -188,12 +204,14 @@ describe('planNextPoll', () => {
   });
 
   it('does not shorten the scheduled delay for a Retry-After shorter than it', () => {
-    expect(planNextPoll({ step: 2, remainingMs: Infinity, retryAfterMs: 500, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 4000, final: false });
+    // 1_500 × 1.3²
+    expect(planNextPoll({ step: 2, remainingMs: Infinity, retryAfterMs: 500, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: expect.closeTo(2535, 9), final: false });
   });
 
   it('ignores a Retry-After that is not a usable number', () => {
     for (const retryAfterMs of [Number.NaN, -5000]) {
-      expect(planNextPoll({ step: 1, remainingMs: Infinity, retryAfterMs, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 2000, final: false });
+      // 1_500 × 1.3
+      expect(planNextPoll({ step: 1, remainingMs: Infinity, retryAfterMs, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 1950, final: false });
     }
   });
 

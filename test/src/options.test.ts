@@ -52,8 +52,8 @@ const INVALID: [label: string, options: unknown, argument: string][] = [
 ];
 
 describe('WAIT_DEFAULTS', () => {
-  it('holds the documented defaults: 30 min timeout, 1 s to 30 s delays, throw on failure, no 404 grace, detach on abort', () => {
-    expect(WAIT_DEFAULTS).toEqual({ timeoutMs: 1_800_000, minDelayMs: 1000, maxDelayMs: 30_000, throwOnFailure: true, notFoundGraceMs: 0, cancelOnAbort: false });
+  it('holds the documented defaults: 30 min timeout, 1.5 s to 30 s delays, throw on failure, no 404 grace, detach on abort', () => {
+    expect(WAIT_DEFAULTS).toEqual({ timeoutMs: 1_800_000, minDelayMs: 1500, maxDelayMs: 30_000, throwOnFailure: true, notFoundGraceMs: 0, cancelOnAbort: false });
   });
 
   it('is frozen so callers cannot change every wait by accident', () => {
@@ -67,7 +67,7 @@ describe('resolveWaitOptions', () => {
     const resolved = resolveWaitOptions(undefined);
     expect(resolved).toEqual({
       timeoutMs: 1_800_000,
-      minDelayMs: 1000,
+      minDelayMs: 1500,
       maxDelayMs: 30_000,
       retryAfterCapMs: 600_000,
       signal: undefined,
@@ -120,7 +120,7 @@ describe('resolveWaitOptions', () => {
   });
 
   it('caps maxDelayMs and the honoured Retry-After at the client waitPolicy.maxDelayMs', () => {
-    expect(resolveWaitOptions({}, { maxDelayMs: 5000 })).toMatchObject({ minDelayMs: 1000, maxDelayMs: 5000, retryAfterCapMs: 5000 });
+    expect(resolveWaitOptions({}, { maxDelayMs: 5000 })).toMatchObject({ minDelayMs: 1500, maxDelayMs: 5000, retryAfterCapMs: 5000 });
     expect(resolveWaitOptions({ maxDelayMs: 120_000 }, { maxDelayMs: 60_000 })).toMatchObject({ maxDelayMs: 60_000, retryAfterCapMs: 60_000 });
   });
 
@@ -219,7 +219,7 @@ describe('option validation through waitForJob and watchJob', () => {
       if (error instanceof InvalidArgumentError) {
         expect(getJob).not.toHaveBeenCalled();
       } else {
-        // The policy is ignored: the default schedule polls at 0, 1000, 3000, 7000 and 9000 ms,
+        // The policy is ignored: the default schedule polls at 0, 1500, 3450, 5985 and 9000 ms,
         // never in a tight loop and never just once.
         expect(error).toBeInstanceOf(Error);
         expect((error as Error).name).toBe('JobTimeoutError');
@@ -235,7 +235,7 @@ describe('option validation through waitForJob and watchJob', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(getJob).toHaveBeenCalledTimes(1);
     expect(vi.getTimerCount()).toBe(1); // the sleep before the next poll, no deadline
-    await vi.advanceTimersByTimeAsync(1200); // the first delay with the most jitter
+    await vi.advanceTimersByTimeAsync(1800); // the first delay with the most jitter: 1_500 × 1.2
     expect(getJob).toHaveBeenCalledTimes(2);
     await expect(promise).resolves.toMatchObject({ state: 'succeeded' });
   });

@@ -9,7 +9,7 @@ import type { CancelJobOptions, JobSource } from '../../src/job-client.js';
 import type { Job } from '../../src/model.js';
 import { waitForJob } from '../../src/wait-for-job.js';
 import { watchJob } from '../../src/watch-job.js';
-import { fakeJob as job, fakeSource, flush, track, useFakeClock } from '../helpers/fake-source.js';
+import { fakeJob as job, fakeSource, flush, STEADY, track, useFakeClock } from '../helpers/fake-source.js';
 
 useFakeClock();
 
@@ -66,8 +66,9 @@ describe('cancelOnAbort: the abort sends the cancel and the wait reports how the
   it('cancels once, polls on until the job ends, and rejects with WaitAbortedError carrying the final snapshot', async () => {
     const { client, getJob, cancelJob, times } = cancellable({ afterCancel: [job('running', { message: 'cancelling' }), job('failed', { message: 'Job was cancelled.' })] });
     const controller = new AbortController();
-    const wait = track(waitForJob(client, 'job-1', { signal: controller.signal, cancelOnAbort: true }));
-    await vi.advanceTimersByTimeAsync(1500); // polls at 0 and 1000; the next one is due at 3000
+    // Delays grow from 1 s: 1000, then 1300 (1_000 × 1.3); a schedule that starts over shows as 1 s again.
+    const wait = track(waitForJob(client, 'job-1', { signal: controller.signal, cancelOnAbort: true, minDelayMs: 1000, maxDelayMs: 30_000 }));
+    await vi.advanceTimersByTimeAsync(1500); // polls at 0 and 1000; the next one is due at 2300
     controller.abort(new Error('user pressed ctrl-c'));
     await flush();
     expect(cancelJob).toHaveBeenCalledTimes(1);
@@ -97,7 +98,7 @@ describe('cancelOnAbort: the abort sends the cancel and the wait reports how the
     const { client, getJob, cancelJob } = cancellable();
     getJob.mockImplementationOnce(async () => job('running')).mockImplementationOnce(() => new Promise<Job>((resolve) => (release = resolve)));
     const controller = new AbortController();
-    const wait = track(waitForJob(client, 'job-1', { signal: controller.signal, cancelOnAbort: true }));
+    const wait = track(waitForJob(client, 'job-1', { signal: controller.signal, cancelOnAbort: true, ...STEADY }));
     await vi.advanceTimersByTimeAsync(1000);
     expect(getJob).toHaveBeenCalledTimes(2);
     controller.abort();
@@ -242,7 +243,7 @@ describe('without cancelOnAbort an abort only detaches', () => {
   it('sends no cancel and no request after the abort, even on a client that can cancel', async () => {
     const { client, getJob, cancelJob } = cancellable();
     const controller = new AbortController();
-    const wait = track(waitForJob(client, 'job-1', { signal: controller.signal }));
+    const wait = track(waitForJob(client, 'job-1', { signal: controller.signal, ...STEADY }));
     await vi.advanceTimersByTimeAsync(1000);
     expect(getJob).toHaveBeenCalledTimes(2);
     controller.abort();

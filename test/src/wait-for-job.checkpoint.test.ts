@@ -8,7 +8,7 @@ import { WaitAbortedError } from '../../src/errors/wait-aborted-error.js';
 import type { Job } from '../../src/model.js';
 import { waitForJob } from '../../src/wait-for-job.js';
 import { watchJob } from '../../src/watch-job.js';
-import { fakeJob as job, fakeSource, flush, track, useFakeClock, type Step } from '../helpers/fake-source.js';
+import { fakeJob as job, fakeSource, flush, STEADY, track, useFakeClock, type Step } from '../helpers/fake-source.js';
 
 useFakeClock();
 
@@ -36,13 +36,13 @@ describe('onCheckpoint', () => {
     const t0 = Date.now();
     const { client } = fakeSource([job('running'), job('running'), job('running'), job('succeeded')]);
     const checkpoints: WaitCheckpoint[] = [];
-    const wait = track(waitForJob(client, 'job-1', { timeoutMs: 60_000, onCheckpoint: (c) => checkpoints.push(c) }));
-    await vi.advanceTimersByTimeAsync(7000);
+    const wait = track(waitForJob(client, 'job-1', { timeoutMs: 60_000, onCheckpoint: (c) => checkpoints.push(c), ...STEADY }));
+    await vi.advanceTimersByTimeAsync(3000);
     expect(wait.value?.state).toBe('succeeded');
     expect(checkpoints.map(({ polls, step, nextPollAt }) => ({ polls, step, nextPollAt }))).toEqual([
       { polls: 1, step: 1, nextPollAt: t0 + 1000 },
-      { polls: 2, step: 2, nextPollAt: t0 + 3000 },
-      { polls: 3, step: 3, nextPollAt: t0 + 7000 },
+      { polls: 2, step: 2, nextPollAt: t0 + 2000 },
+      { polls: 3, step: 3, nextPollAt: t0 + 3000 },
       { polls: 4, step: 3, nextPollAt: null },
     ]);
     for (const checkpoint of checkpoints) {
@@ -58,6 +58,7 @@ describe('onCheckpoint', () => {
       waitForJob(client, 'job-1', {
         onProgress: (j) => events.push(`progress ${j.state}`),
         onCheckpoint: (c) => events.push(`checkpoint ${c.polls} ${c.nextPollAt === null ? 'end' : 'next'}`),
+        ...STEADY,
       }),
     );
     await flush();
@@ -85,7 +86,7 @@ describe('onCheckpoint', () => {
   it('has no lastJob while the job was not seen yet', async () => {
     const { client } = fakeSource([notFound(), job('succeeded')]);
     const checkpoints: WaitCheckpoint[] = [];
-    await Promise.all([waitForJob(client, 'job-1', { notFoundGraceMs: 5000, onCheckpoint: (c) => checkpoints.push(c) }), vi.advanceTimersByTimeAsync(1000)]);
+    await Promise.all([waitForJob(client, 'job-1', { notFoundGraceMs: 5000, onCheckpoint: (c) => checkpoints.push(c), ...STEADY }), vi.advanceTimersByTimeAsync(1000)]);
     expect(checkpoints[0]).not.toHaveProperty('lastJob');
     expect(checkpoints[1]?.lastJob?.state).toBe('succeeded');
   });
@@ -93,7 +94,7 @@ describe('onCheckpoint', () => {
   it('writes a null deadline for a wait without one', async () => {
     const { client } = fakeSource([job('running'), job('succeeded')]);
     const checkpoints: WaitCheckpoint[] = [];
-    await Promise.all([waitForJob(client, 'job-1', { timeoutMs: Infinity, onCheckpoint: (c) => checkpoints.push(c) }), vi.advanceTimersByTimeAsync(1000)]);
+    await Promise.all([waitForJob(client, 'job-1', { timeoutMs: Infinity, onCheckpoint: (c) => checkpoints.push(c), ...STEADY }), vi.advanceTimersByTimeAsync(1000)]);
     expect(checkpoints.map((c) => c.deadline)).toEqual([null, null]);
   });
 
@@ -101,7 +102,7 @@ describe('onCheckpoint', () => {
     const t0 = Date.now();
     const { client } = fakeSource([job('running')]);
     const checkpoints: WaitCheckpoint[] = [];
-    const wait = track(waitForJob(client, 'job-1', { timeoutMs: 2500, onCheckpoint: (c) => checkpoints.push(c) }));
+    const wait = track(waitForJob(client, 'job-1', { timeoutMs: 2500, onCheckpoint: (c) => checkpoints.push(c), ...STEADY }));
     await vi.advanceTimersByTimeAsync(2500);
     expect(wait.error).toBeInstanceOf(JobTimeoutError);
     // polls at 0 and 1000, a final one at 1500 (1 s before the deadline), then none
@@ -141,12 +142,21 @@ describe('resumeFrom: a wait continued by another client object', () => {
     const a = fakeSource([job('queued'), step1()]);
     const b = fakeSource([step1(), step2()]);
 
+    // Delays grow ×1.3 from 1 s: 1000, 1300, 1690, 2197, 2856 (2856.1)…
+    const schedule = { minDelayMs: 1000, maxDelayMs: 30_000 };
+
     // Wait A: polls at 0 and 1000, then is aborted (its process goes away).
     const controller = new AbortController();
     const checkpointsA: WaitCheckpoint[] = [];
     const seenA: string[] = [];
     const waitA = track(
-      waitForJob(a.client, 'job-1', { timeoutMs: 20_000, signal: controller.signal, onProgress: (j) => seenA.push(j.message ?? j.state), onCheckpoint: (c) => checkpointsA.push(c) }),
+      waitForJob(a.client, 'job-1', {
+        timeoutMs: 10_000,
+        signal: controller.signal,
+        onProgress: (j) => seenA.push(j.message ?? j.state),
+        onCheckpoint: (c) => checkpointsA.push(c),
+        ...schedule,
+      }),
     );
     await vi.advanceTimersByTimeAsync(1500);
     expect(a.times).toEqual([0, 1000]);
@@ -162,28 +172,30 @@ describe('resumeFrom: a wait continued by another client object', () => {
     const checkpointsB: WaitCheckpoint[] = [];
     const waitB = track(
       waitForJob(b.client, 'job-1', {
-        timeoutMs: 20_000,
+        timeoutMs: 10_000,
         resumeFrom: JSON.parse(stored) as WaitCheckpoint,
         onProgress: (j) => seenB.push(j.message ?? j.state),
         onCheckpoint: (c) => checkpointsB.push(c),
+        ...schedule,
       }),
     );
     await flush();
     expect(b.getJob).not.toHaveBeenCalled();
-    await vi.advanceTimersByTimeAsync(999); // t = 2999
+    await vi.advanceTimersByTimeAsync(299); // t = 2299
     expect(b.getJob).not.toHaveBeenCalled();
-    await vi.advanceTimersByTimeAsync(1); // t = 3000: A's nextPollAt
-    expect(b.times).toEqual([3000]);
+    await vi.advanceTimersByTimeAsync(1); // t = 2300: A's nextPollAt
+    expect(b.times).toEqual([2300]);
 
-    await vi.advanceTimersByTimeAsync(20_000 - 3000 - 1); // t = 19 999
+    await vi.advanceTimersByTimeAsync(10_000 - 2300 - 1); // t = 9999
     expect(waitB.settled).toBe(false);
-    // Delays go on growing from A's step: 4 s, 8 s, then the final poll 1 s before A's deadline.
-    expect(b.times).toEqual([3000, 7000, 15_000, 19_000]);
-    await vi.advanceTimersByTimeAsync(1); // t = 20 000: A's deadline, not B's start + 20 s
+    // Delays go on growing from A's step: 1690, 2197, then (2856 + the 1 s lead would pass A's
+    // deadline) the final poll 1 s before it.
+    expect(b.times).toEqual([2300, 3990, 6187, 9000]);
+    await vi.advanceTimersByTimeAsync(1); // t = 10 000: A's deadline, not B's start + 10 s
     expect(waitB.error).toBeInstanceOf(JobTimeoutError);
     const timeout = waitB.error as JobTimeoutError;
     expect(timeout.polls).toBe(6);
-    expect(timeout.elapsedMs).toBe(20_000);
+    expect(timeout.elapsedMs).toBe(10_000);
     expect(timeout.lastJob?.message).toBe('step 2');
     expect(seenB).toEqual(['step 2']);
     expect(checkpointsB.map((c) => c.polls)).toEqual([3, 4, 5, 6]);
@@ -214,7 +226,7 @@ describe('resumeFrom: a wait continued by another client object', () => {
     track(waitForJob(a.client, 'job-1', { signal: controller.signal, onCheckpoint: (c) => checkpoints.push(c) }));
     await flush();
     controller.abort();
-    await vi.advanceTimersByTimeAsync(5000); // next poll was due at 1000
+    await vi.advanceTimersByTimeAsync(5000); // next poll was due at 1500
     const b = fakeSource([job('succeeded')]);
     const wait = track(waitForJob(b.client, 'job-1', { resumeFrom: throughJson(checkpoints[0]) }));
     await flush();
@@ -295,17 +307,18 @@ describe('resumeFrom: a wait continued by another client object', () => {
     const checkpoints: WaitCheckpoint[] = [];
     const a = fakeSource([notFound()]);
     const controller = new AbortController();
-    track(waitForJob(a.client, 'job-1', { notFoundGraceMs: 5000, signal: controller.signal, onCheckpoint: (c) => checkpoints.push(c) }));
-    await vi.advanceTimersByTimeAsync(1000);
+    track(waitForJob(a.client, 'job-1', { notFoundGraceMs: 5000, signal: controller.signal, onCheckpoint: (c) => checkpoints.push(c), ...STEADY }));
+    await vi.advanceTimersByTimeAsync(1500);
     expect(a.times).toEqual([0, 1000]);
     controller.abort();
     const b = fakeSource([notFound()]);
-    const wait = track(waitForJob(b.client, 'job-1', { notFoundGraceMs: 5000, resumeFrom: throughJson(checkpoints.at(-1)) }));
+    const wait = track(waitForJob(b.client, 'job-1', { notFoundGraceMs: 5000, resumeFrom: throughJson(checkpoints.at(-1)), ...STEADY }));
     await vi.advanceTimersByTimeAsync(10_000);
     expect(wait.error).toBeInstanceOf(JobNotFoundError);
     expect((wait.error as JobNotFoundError).lastJob).toBeUndefined();
-    // B (made at 1000) polls at 3000 (within the grace since 0) and 7000 (past it): not 5 s of its own.
-    expect(b.times).toEqual([2000, 6000]);
+    // B (made at 1500) polls every second from 2000; the poll at 5000 (3500 into B) is the first
+    // past the grace since 0 and ends the wait: B does not get 5 s of its own.
+    expect(b.times).toEqual([500, 1500, 2500, 3500]);
   });
 
   it('has no deadline when the checkpoint has none', async () => {

@@ -12,7 +12,8 @@ import { RateLimitError } from '../../src/errors/rate-limit-error.js';
 import { WaitAbortedError } from '../../src/errors/wait-aborted-error.js';
 import type { Job } from '../../src/model.js';
 import { waitForJob } from '../../src/wait-for-job.js';
-import { fakeJob, fakeSource, flush, track, useFakeClock, type Step } from '../helpers/fake-source.js';
+import { SCHEDULE_CONSTANTS, WAIT_DEFAULTS } from '../../src/options.js';
+import { fakeJob, fakeSource, flush, STEADY, track, useFakeClock, type Step } from '../helpers/fake-source.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -34,8 +35,8 @@ describe('waitForJob: result', () => {
   it('resolves with the terminal snapshot after polling through queued and running', async () => {
     const done = job('succeeded');
     const { client, getJob } = fakeSource([job('queued'), job('running'), done]);
-    const wait = track(waitForJob(client, 'job-1'));
-    await vi.advanceTimersByTimeAsync(3000);
+    const wait = track(waitForJob(client, 'job-1', STEADY));
+    await vi.advanceTimersByTimeAsync(2000);
     expect(wait).toEqual({ settled: true, value: done });
     expect(wait.value).toBe(done);
     expect(getJob).toHaveBeenCalledTimes(3);
@@ -61,7 +62,7 @@ describe('waitForJob: result', () => {
   it('stops polling and leaves no timer or signal listener once it resolves', async () => {
     const controller = new AbortController();
     const { client, getJob } = fakeSource([job('running'), job('succeeded')]);
-    const wait = track(waitForJob(client, 'job-1', { signal: controller.signal }));
+    const wait = track(waitForJob(client, 'job-1', { signal: controller.signal, ...STEADY }));
     await vi.advanceTimersByTimeAsync(1000);
     expect(wait.settled).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
@@ -100,8 +101,8 @@ describe('waitForJob: result', () => {
     const running = job('running');
     const { client, getJob } = fakeSource([job('queued'), job('queued'), running, job('succeeded')]);
     const until = vi.fn((j: Job) => j.state === 'running');
-    const wait = track(waitForJob(client, 'job-1', { until }));
-    await vi.advanceTimersByTimeAsync(3000);
+    const wait = track(waitForJob(client, 'job-1', { until, ...STEADY }));
+    await vi.advanceTimersByTimeAsync(2000);
     expect(wait.value).toBe(running);
     expect(getJob).toHaveBeenCalledTimes(3);
     expect(vi.getTimerCount()).toBe(0);
@@ -115,8 +116,8 @@ describe('waitForJob: result', () => {
     await expect(waitForJob(client, 'job-1', { until: (j) => j === first })).resolves.toBe(first);
     let n = 0;
     const source2 = fakeSource([job('running')]);
-    const wait = track(waitForJob(source2.client, 'job-1', { until: () => ++n === 3 }));
-    await vi.advanceTimersByTimeAsync(3000);
+    const wait = track(waitForJob(source2.client, 'job-1', { until: () => ++n === 3, ...STEADY }));
+    await vi.advanceTimersByTimeAsync(2000);
     expect(wait.settled).toBe(true);
     expect(source2.getJob).toHaveBeenCalledTimes(3);
   });
@@ -124,7 +125,7 @@ describe('waitForJob: result', () => {
   it('rejects with JobFailedError carrying the failed job', async () => {
     const failed = job('failed', { vendorState: 'failure', error: { code: '460770', message: 'volume offline' } });
     const { client } = fakeSource([job('running'), failed]);
-    const wait = track(waitForJob(client, 'job-1'));
+    const wait = track(waitForJob(client, 'job-1', STEADY));
     await vi.advanceTimersByTimeAsync(1000);
     expect(wait.error).toBeInstanceOf(JobFailedError);
     const error = wait.error as JobFailedError;
@@ -162,17 +163,17 @@ describe('waitForJob: result', () => {
   it('keeps polling through the unknown state, which is never terminal', async () => {
     const done = job('succeeded');
     const { client, getJob } = fakeSource([job('unknown', { vendorState: 'WEIRD' }), job('unknown', { vendorState: 'WEIRDER' }), done]);
-    const wait = track(waitForJob(client, 'job-1'));
-    await vi.advanceTimersByTimeAsync(999);
+    const wait = track(waitForJob(client, 'job-1', STEADY));
+    await vi.advanceTimersByTimeAsync(1999);
     expect(wait.settled).toBe(false);
-    await vi.advanceTimersByTimeAsync(2001);
+    await vi.advanceTimersByTimeAsync(1);
     expect(wait.value).toBe(done);
     expect(getJob).toHaveBeenCalledTimes(3);
   });
 
   it('keeps polling through paused', async () => {
     const { client, getJob } = fakeSource([job('paused'), job('succeeded')]);
-    const wait = track(waitForJob(client, 'job-1'));
+    const wait = track(waitForJob(client, 'job-1', STEADY));
     await flush();
     expect(wait.settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1000);
@@ -194,48 +195,55 @@ describe('waitForJob: result', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('waitForJob: schedule', () => {
-  it('polls at once, then after delays doubling from 1 s and capped at 30 s by default', async () => {
-    const steps: Step[] = [...Array.from({ length: 9 }, () => job('running')), job('succeeded')];
+  it('polls at once, then after delays growing ×1.3 from 1.5 s and capped at 30 s by default', async () => {
+    const steps: Step[] = [...Array.from({ length: 14 }, () => job('running')), job('succeeded')];
     const { client, times } = fakeSource(steps);
     const wait = track(waitForJob(client, 'job-1'));
-    await vi.advanceTimersByTimeAsync(150_999);
+    // Delays of 1_500 × 1.3^step (timers drop the fraction of a millisecond): 1500, 1950, 2535,
+    // 3295, 4284, 5569, 7240, 9412, 12_235, 15_906, 20_678, 26_882, then 30_000 (1_500 × 1.3¹²
+    // ≈ 34_947, capped).
+    const expected = [0, 1500, 3450, 5985, 9280, 13_564, 19_133, 26_373, 35_785, 48_020, 63_926, 84_604, 111_486, 141_486, 171_486];
+    await vi.advanceTimersByTimeAsync(171_485);
     expect(wait.settled).toBe(false);
-    expect(times).toEqual([0, 1000, 3000, 7000, 15_000, 31_000, 61_000, 91_000, 121_000]);
+    expect(times).toEqual(expected.slice(0, -1));
     await vi.advanceTimersByTimeAsync(1);
     expect(wait.settled).toBe(true);
-    expect(times).toEqual([0, 1000, 3000, 7000, 15_000, 31_000, 61_000, 91_000, 121_000, 151_000]);
+    expect(times).toEqual(expected);
   });
 
   it('does not poll a moment before the scheduled time', async () => {
     const { client, getJob } = fakeSource([job('running'), job('running'), job('succeeded')]);
     track(waitForJob(client, 'job-1'));
-    await vi.advanceTimersByTimeAsync(999);
+    await vi.advanceTimersByTimeAsync(1499);
     expect(getJob).toHaveBeenCalledTimes(1);
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(1); // t = 1500
     expect(getJob).toHaveBeenCalledTimes(2);
-    await vi.advanceTimersByTimeAsync(1999);
+    await vi.advanceTimersByTimeAsync(1949);
     expect(getJob).toHaveBeenCalledTimes(2);
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(1); // t = 3450: 1_500 + 1_500 × 1.3
     expect(getJob).toHaveBeenCalledTimes(3);
   });
 
   it('follows custom minDelayMs and maxDelayMs', async () => {
-    const { client, times } = fakeSource([job('running'), job('running'), job('running'), job('running'), job('succeeded')]);
+    const steps: Step[] = [...Array.from({ length: 6 }, () => job('running')), job('succeeded')];
+    const { client, times } = fakeSource(steps);
     const wait = track(waitForJob(client, 'job-1', { minDelayMs: 200, maxDelayMs: 500 }));
-    await vi.advanceTimersByTimeAsync(2000);
+    await vi.advanceTimersByTimeAsync(2237);
     expect(wait.settled).toBe(true);
-    expect(times).toEqual([0, 200, 600, 1100, 1600]);
+    // 200, 260, 338, 439 (200 × 1.3³ = 439.4), then 500 twice (200 × 1.3⁴ ≈ 571, capped)
+    expect(times).toEqual([0, 200, 460, 798, 1237, 1737, 2237]);
   });
 
   it('applies -20 % jitter but never a delay below minDelayMs', async () => {
     vi.mocked(Math.random).mockReturnValue(0);
-    const steps: Step[] = [...Array.from({ length: 6 }, () => job('running')), job('succeeded')];
+    const steps: Step[] = [...Array.from({ length: 13 }, () => job('running')), job('succeeded')];
     const { client, times } = fakeSource(steps);
     const wait = track(waitForJob(client, 'job-1'));
-    await vi.advanceTimersByTimeAsync(60_000);
+    await vi.advanceTimersByTimeAsync(120_000);
     expect(wait.settled).toBe(true);
-    // 1000 (800 raised to the minimum), 1600, 3200, 6400, 12800, 24000 (30000 - 20 %)
-    expect(times).toEqual([0, 1000, 2600, 5800, 12_200, 25_000, 49_000]);
+    // 1500 (1_500 × 0.8 = 1_200 raised to the minimum), then 1_500 × 1.3^step × 0.8: 1560, 2028,
+    // 2636, 3427, 4455, 5792, 7529, 9788, 12_725, 16_543, 21_505, and 24_000 (30_000 - 20 %)
+    expect(times).toEqual([0, 1500, 3060, 5088, 7724, 11_151, 15_606, 21_398, 28_927, 38_715, 51_440, 67_983, 89_488, 113_488]);
   });
 
   it('keeps every gap between polls within ±20 % of the schedule and inside [minDelayMs, maxDelayMs] with real randomness', async () => {
@@ -247,10 +255,11 @@ describe('waitForJob: schedule', () => {
     expect(wait.settled).toBe(true);
     expect(times).toHaveLength(13);
     const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+    const { minDelayMs, maxDelayMs } = WAIT_DEFAULTS;
     gaps.forEach((gap, step) => {
-      const base = Math.min(30_000, 1000 * 2 ** step);
-      expect(gap).toBeGreaterThanOrEqual(Math.max(1000, Math.floor(base * 0.8)));
-      expect(gap).toBeLessThanOrEqual(Math.min(30_000, Math.ceil(base * 1.2)));
+      const base = Math.min(maxDelayMs, minDelayMs * SCHEDULE_CONSTANTS.factor ** step);
+      expect(gap).toBeGreaterThanOrEqual(Math.max(minDelayMs, Math.floor(base * 0.8)));
+      expect(gap).toBeLessThanOrEqual(Math.min(maxDelayMs, Math.ceil(base * 1.2)));
     });
   });
 
@@ -258,11 +267,12 @@ describe('waitForJob: schedule', () => {
     const { client, times } = fakeSource([job('running')]);
     const wait = track(waitForJob(client, 'job-1', { timeoutMs: 10_000 }));
     await vi.advanceTimersByTimeAsync(9999);
-    expect(times).toEqual([0, 1000, 3000, 7000, 9000]);
+    // 0, 1500, 3450, 5985, then 5_985 + 3_295 + the 1_000 ms lead would pass 10_000: a final poll at 9000
+    expect(times).toEqual([0, 1500, 3450, 5985, 9000]);
     expect(wait.settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(wait.error).toBeInstanceOf(JobTimeoutError);
-    expect(times).toEqual([0, 1000, 3000, 7000, 9000]);
+    expect(times).toEqual([0, 1500, 3450, 5985, 9000]);
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -291,33 +301,36 @@ describe('waitForJob: schedule', () => {
     const wait = track(waitForJob(client, 'job-1'));
     await vi.advanceTimersByTimeAsync(4999);
     expect(times).toEqual([0]);
-    await vi.advanceTimersByTimeAsync(10_000);
+    await vi.advanceTimersByTimeAsync(4486); // t = 9485
     expect(wait.settled).toBe(true);
-    expect(times).toEqual([0, 5000, 7000, 11_000]);
+    // 5000 (the Retry-After), then the schedule's steps 1 and 2: 1950 (1_500 × 1.3), 2535 (× 1.3²)
+    expect(times).toEqual([0, 5000, 6950, 9485]);
   });
 
   it('stretches the next delay to a Retry-After from an ApiError 503', async () => {
     const { client, times } = fakeSource([job('running'), api(503, 12_000), job('succeeded')]);
     const wait = track(waitForJob(client, 'job-1'));
-    await vi.advanceTimersByTimeAsync(20_000);
+    await vi.advanceTimersByTimeAsync(13_500);
     expect(wait.settled).toBe(true);
-    expect(times).toEqual([0, 1000, 13_000]);
+    expect(times).toEqual([0, 1500, 13_500]);
   });
 
   it('does not shorten the schedule for a Retry-After shorter than the next delay', async () => {
     const { client, times } = fakeSource([job('running'), job('running'), rateLimit(100), job('succeeded')]);
     const wait = track(waitForJob(client, 'job-1'));
-    await vi.advanceTimersByTimeAsync(7000);
+    await vi.advanceTimersByTimeAsync(5985);
     expect(wait.settled).toBe(true);
-    expect(times).toEqual([0, 1000, 3000, 7000]);
+    // 1500, 1950 and 2535 (1_500 × 1.3²): the 100 ms Retry-After changes nothing
+    expect(times).toEqual([0, 1500, 3450, 5985]);
   });
 
   it('applies a Retry-After only to the delay after the answer that carried it', async () => {
     const { client, times } = fakeSource([rateLimit(9000), job('running'), job('running'), job('succeeded')]);
     const wait = track(waitForJob(client, 'job-1'));
-    await vi.advanceTimersByTimeAsync(15_000);
+    await vi.advanceTimersByTimeAsync(13_485);
     expect(wait.settled).toBe(true);
-    expect(times).toEqual([0, 9000, 11_000, 15_000]);
+    // 9000 (the Retry-After), then the schedule's steps 1 and 2: 1950 (1_500 × 1.3), 2535 (× 1.3²)
+    expect(times).toEqual([0, 9000, 10_950, 13_485]);
   });
 
   it('never lets a hostile huge Retry-After push a poll past the deadline', async () => {
@@ -343,12 +356,13 @@ describe('waitForJob: schedule', () => {
   });
 
   it('caps maxDelayMs at the client waitPolicy.maxDelayMs', async () => {
-    const steps: Step[] = [...Array.from({ length: 6 }, () => job('running')), job('succeeded')];
+    const steps: Step[] = [...Array.from({ length: 7 }, () => job('running')), job('succeeded')];
     const { client, times } = fakeSource(steps, { maxDelayMs: 5000 });
     const wait = track(waitForJob(client, 'job-1', { maxDelayMs: 60_000 }));
     await vi.advanceTimersByTimeAsync(30_000);
     expect(wait.settled).toBe(true);
-    expect(times).toEqual([0, 1000, 3000, 7000, 12_000, 17_000, 22_000]);
+    // 1500, 1950, 2535, 3295, 4284, then 5000 twice (1_500 × 1.3⁵ ≈ 5_569, capped by the client)
+    expect(times).toEqual([0, 1500, 3450, 5985, 9280, 13_564, 18_564, 23_564]);
   });
 
   it('caps an honoured Retry-After at the client waitPolicy.maxDelayMs', async () => {
@@ -367,8 +381,8 @@ describe('waitForJob: abort', () => {
     const running = job('running');
     const controller = new AbortController();
     const { client, getJob } = fakeSource([running]);
-    const wait = track(waitForJob(client, 'job-1', { signal: controller.signal }));
-    await vi.advanceTimersByTimeAsync(1500); // second poll done, sleeping 2000
+    const wait = track(waitForJob(client, 'job-1', { signal: controller.signal, ...STEADY }));
+    await vi.advanceTimersByTimeAsync(1500); // second poll done at 1000, sleeping until 2000
     expect(getJob).toHaveBeenCalledTimes(2);
     const reason = new Error('shutting down');
     controller.abort(reason);
@@ -398,7 +412,7 @@ describe('waitForJob: abort', () => {
         });
       });
     const { client, getJob, signals } = fakeSource([running, honouring]);
-    const wait = track(waitForJob(client, 'job-1', { signal: controller.signal }));
+    const wait = track(waitForJob(client, 'job-1', { signal: controller.signal, ...STEADY }));
     await vi.advanceTimersByTimeAsync(1000);
     expect(getJob).toHaveBeenCalledTimes(2);
     expect(signals[1]?.aborted).toBe(false);
@@ -632,8 +646,8 @@ describe('waitForJob: transient and permanent errors', () => {
   it.each(TRANSIENT)('keeps polling after %s and resolves when the job ends later', async (_label, make) => {
     const done = job('succeeded');
     const { client, getJob } = fakeSource([make(), make(), make(), done]);
-    const wait = track(waitForJob(client, 'job-1'));
-    await vi.advanceTimersByTimeAsync(6999);
+    const wait = track(waitForJob(client, 'job-1', STEADY));
+    await vi.advanceTimersByTimeAsync(2999);
     expect(wait.settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(wait.value).toBe(done);
@@ -659,7 +673,7 @@ describe('waitForJob: transient and permanent errors', () => {
       if (calls++ === 0) throw network();
       return Promise.resolve(done);
     });
-    const wait = track(waitForJob({ vendor: 'fake', getJob }, 'job-1'));
+    const wait = track(waitForJob({ vendor: 'fake', getJob }, 'job-1', STEADY));
     await vi.advanceTimersByTimeAsync(1000);
     expect(wait.value).toBe(done);
   });
@@ -679,8 +693,8 @@ describe('waitForJob: transient and permanent errors', () => {
   it.each(PERMANENT)('ends the wait at once with %s even after the job was seen and transient errors came first', async (_label, make) => {
     const error = make();
     const { client, getJob } = fakeSource([job('running'), api(503), error]);
-    const wait = track(waitForJob(client, 'job-1'));
-    await vi.advanceTimersByTimeAsync(2999);
+    const wait = track(waitForJob(client, 'job-1', STEADY));
+    await vi.advanceTimersByTimeAsync(1999);
     expect(wait.settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(wait.error).toBe(error);
@@ -705,12 +719,12 @@ describe('waitForJob: job not found', () => {
 
   it('keeps polling on 404 within notFoundGraceMs, then rejects with JobNotFoundError', async () => {
     const { client, times } = fakeSource([notFound()]);
-    const wait = track(waitForJob(client, 'job-1', { notFoundGraceMs: 2500 }));
+    const wait = track(waitForJob(client, 'job-1', { notFoundGraceMs: 2500, ...STEADY }));
     await vi.advanceTimersByTimeAsync(2999);
     expect(wait.settled).toBe(false);
-    expect(times).toEqual([0, 1000]);
+    expect(times).toEqual([0, 1000, 2000]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(times).toEqual([0, 1000, 3000]);
+    expect(times).toEqual([0, 1000, 2000, 3000]);
     expect(wait.error).toBeInstanceOf(JobNotFoundError);
     expect((wait.error as JobNotFoundError).lastJob).toBeUndefined();
     expect((wait.error as JobNotFoundError).message).toContain('not found');
@@ -728,7 +742,7 @@ describe('waitForJob: job not found', () => {
     const running = job('running', { message: 'almost there' });
     const missing = notFound();
     const { client, getJob } = fakeSource([running, missing, job('succeeded')]);
-    const wait = track(waitForJob(client, 'job-1', { notFoundGraceMs: 60_000 }));
+    const wait = track(waitForJob(client, 'job-1', { notFoundGraceMs: 60_000, ...STEADY }));
     await vi.advanceTimersByTimeAsync(999);
     expect(wait.settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
@@ -747,7 +761,7 @@ describe('waitForJob: job not found', () => {
     const apiCause = api(404);
     const missing = new JobNotFoundError({ vendor: 'fake', jobId: 'job-1', cause: apiCause });
     const { client } = fakeSource([job('running'), missing]);
-    const wait = track(waitForJob(client, 'job-1'));
+    const wait = track(waitForJob(client, 'job-1', STEADY));
     await vi.advanceTimersByTimeAsync(1000);
     expect((wait.error as JobNotFoundError).cause).toBe(apiCause);
   });
