@@ -87,7 +87,7 @@ export class HttpClient {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #redact: (text: string) => string;
-  readonly #baseHeaders: Record<string, string>;
+  readonly #userAgent: string;
   readonly #limiter: RequestLimiter;
   #closed = false;
 
@@ -110,7 +110,7 @@ export class HttpClient {
     if (tls?.rejectUnauthorized === false) {
       this.warn(`jobwait: TLS certificate verification is off for ${config.origin} (tls.rejectUnauthorized: false); trust the server's CA with tls.ca instead`);
     }
-    this.#baseHeaders = { accept: 'application/json', 'user-agent': options.userAgent };
+    this.#userAgent = options.userAgent;
     this.#limiter = new RequestLimiter({ maxConcurrent: options.maxConcurrentRequests, requestsPerSecond: options.requestsPerSecond });
   }
 
@@ -200,17 +200,33 @@ export class HttpClient {
     return false;
   }
 
+  /** The request's headers, in one object literal: the base ones, the body's type, the credentials. */
+  #headers(request: HttpRequest<z.ZodType>, body: string): Record<string, string> {
+    const headers: Record<string, string> = body
+      ? { accept: 'application/json', 'user-agent': this.#userAgent, 'content-type': 'application/json' }
+      : { accept: 'application/json', 'user-agent': this.#userAgent };
+    if (this.#config.authorize) {
+      const added = this.#config.authorize({ method: request.method, path: request.path, host: this.#config.host, headers, body });
+      for (const name in added) headers[name] = added[name] as string;
+    }
+    return headers;
+  }
+
   async #attempt<S extends z.ZodType>(request: HttpRequest<S>): Promise<HttpResponse<z.infer<S>>> {
     const { options } = this.#config;
-    const url = this.#config.origin + request.path;
-    const body = request.body === undefined ? '' : JSON.stringify(request.body);
-    const headers: Record<string, string> = { ...this.#baseHeaders };
-    if (body) headers['content-type'] = 'application/json';
-    if (this.#config.authorize) {
-      Object.assign(headers, this.#config.authorize({ method: request.method, path: request.path, host: this.#config.host, headers, body }));
-    }
-
+    // The slot first, then the request: a request queued behind the client's budget holds nothing
+    // yet, and an AK/SK signature is dated when the request leaves, not when it queued.
     const release = await this.#limiter.acquire(request.signal);
+    const url = this.#config.origin + request.path;
+    let body: string;
+    let headers: Record<string, string>;
+    try {
+      body = request.body === undefined ? '' : JSON.stringify(request.body);
+      headers = this.#headers(request, body);
+    } catch (error) {
+      release();
+      throw error;
+    }
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {

@@ -450,6 +450,23 @@ describe('getJob signs requests with AK/SK', () => {
     }
   });
 
+  it('signs a request that queued behind the client budget when it leaves the queue, not when it queued', async () => {
+    sim.cas.auth = { accessKey: ACCESS_KEY, secretKey: SECRET_KEY };
+    let current = new Date(Date.now() - 60_000);
+    const signed = connect({ auth: { accessKey: ACCESS_KEY, secretKey: SECRET_KEY }, maxConcurrentRequests: 1, clock: () => current });
+    const id = sim.cas.addJob();
+    sim.fault({ type: 'delay', ms: 80, times: 1 });
+    const first = signed.getJob(id);
+    const second = signed.getJob(id); // waits for the one slot
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    current = new Date(Date.now());
+    await Promise.all([first, second]);
+    const dates = sim.requests.map((request) => request.headers['x-sdk-date']);
+    expect(dates).toHaveLength(2);
+    expect(dates[0]).not.toBe(dates[1]);
+    expect(dates[1]).toBe(current.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''));
+  });
+
   it('passes with a temporary credential that carries a security token', async () => {
     sim.cas.auth = { accessKey: ACCESS_KEY, secretKey: SECRET_KEY, securityToken: 'sts-token-1' };
     const signed = connect({ auth: { accessKey: ACCESS_KEY, secretKey: SECRET_KEY, securityToken: 'sts-token-1' } });
