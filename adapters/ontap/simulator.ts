@@ -68,6 +68,8 @@ const timestamp = (ms: number): string => new Date(ms).toISOString().replace(/\.
 interface SimJob {
   script: OntapJobScript;
   lifecycle: Lifecycle<OntapStep>;
+  /** Where the job stands in the map's iteration order (a replaced uuid keeps its place). */
+  order: number;
   startedAt?: number;
   endedAt?: number;
 }
@@ -84,6 +86,13 @@ export class OntapSimulation {
       }
     | undefined;
   readonly #jobs = new Map<string, SimJob>();
+  /** The uuids of `#jobs` by their lower-case spelling: the `uuid=a|b|…` fast path of `#list`. */
+  readonly #uuidsByLowerCase = new Map<string, Set<string>>();
+  /** Jobs scripted to be hidden at first (`hiddenForPolls`, `hiddenForMs`) and not deleted. */
+  readonly #maybeHidden = new Set<SimJob>();
+  #nextOrder = 0;
+  /** A step's `fields` sets `uuid`: a record may then show a uuid other than its key, so no fast path. */
+  #fieldsSetUuid = false;
 
   /** Adds a scripted job and returns its uuid. */
   addJob(script: OntapJobScript = {}): string {
@@ -92,7 +101,16 @@ export class OntapSimulation {
     // ONTAP's retention applies unless the script says when the job goes.
     const retention = script.deleteAfterMs === undefined && script.deleteAfterPolls === undefined ? { deleteAfterMs: ONTAP_JOB_RETENTION_MS } : {};
     const lifecycle = new Lifecycle<OntapStep>(steps, { ...retention, ...script }, isTerminalStep);
-    this.#jobs.set(uuid, { script: { ...script, uuid }, lifecycle });
+    const replaced = this.#jobs.get(uuid);
+    if (replaced) this.#maybeHidden.delete(replaced);
+    const job: SimJob = { script: { ...script, uuid }, lifecycle, order: replaced?.order ?? this.#nextOrder++ };
+    this.#jobs.set(uuid, job);
+    const lower = uuid.toLowerCase();
+    const spellings = this.#uuidsByLowerCase.get(lower) ?? new Set<string>();
+    spellings.add(uuid);
+    this.#uuidsByLowerCase.set(lower, spellings);
+    if (script.hiddenForPolls !== undefined || script.hiddenForMs !== undefined) this.#maybeHidden.add(job);
+    if (steps.some((step) => step.fields !== undefined && Object.hasOwn(step.fields, 'uuid'))) this.#fieldsSetUuid = true;
     return uuid;
   }
 
@@ -111,6 +129,9 @@ export class OntapSimulation {
   /** Forgets every job and the credentials. */
   reset(): void {
     this.#jobs.clear();
+    this.#uuidsByLowerCase.clear();
+    this.#maybeHidden.clear();
+    this.#fieldsSetUuid = false;
     this.credentials = undefined;
   }
 
@@ -175,11 +196,12 @@ export class OntapSimulation {
     }
     const now = Date.now();
     const matched: SimJob[] = [];
-    for (const job of this.#jobs.values()) {
+    for (const job of this.#candidates(filters)) {
       const peeked = job.lifecycle.peek(now);
       if (peeked.kind !== 'visible') {
         // A read of a job not visible yet still counts as a poll of it (batched waits poll this way).
         if (peeked.reason === 'hidden' && params.get('return_records') !== 'false') job.lifecycle.poll(now);
+        if (peeked.reason === 'deleted') this.#maybeHidden.delete(job); // for good
         continue;
       }
       if (!filters.every(([key, value]) => matchesOntapFilter(lookup(this.#record(job, peeked.step, now), key), value))) continue;
@@ -201,6 +223,24 @@ export class OntapSimulation {
       (body['_links'] as Record<string, unknown>)['next'] = { href: `${url.pathname}?${next.toString()}` };
     }
     return HttpResponse.json(body);
+  }
+
+  /**
+   * The jobs a collection read looks at, in the map's order: every job; or, for a `uuid` filter of
+   * plain uuids only (`uuid=a|b|…`, no `!`, `<`, `>` or `*`: how `getJobs` batches), the jobs those
+   * uuids name (looked up, not scanned; every filter is still checked on each) plus the jobs that
+   * may still be hidden, since a read counts as a poll of every hidden job.
+   */
+  #candidates(filters: readonly [string, string][]): Iterable<SimJob> {
+    const uuidFilter = filters.find(([key]) => key === 'uuid')?.[1];
+    if (uuidFilter === undefined || this.#fieldsSetUuid) return this.#jobs.values();
+    const alternatives = uuidFilter.split('|');
+    if (alternatives.some((alternative) => /^[!<>]|\*/.test(alternative))) return this.#jobs.values();
+    const jobs = new Set<SimJob>(this.#maybeHidden);
+    for (const alternative of alternatives) {
+      for (const uuid of this.#uuidsByLowerCase.get(alternative.toLowerCase()) ?? []) jobs.add(this.#jobs.get(uuid) as SimJob);
+    }
+    return [...jobs].sort((a, b) => a.order - b.order);
   }
 
   #action(uuid: string, action: string | null): Response {

@@ -367,6 +367,108 @@ describe('OntapSimulation over HTTP', () => {
     });
   });
 
+  describe('GET /api/cluster/jobs?uuid=a|b|… (plain uuids: looked up, not scanned)', () => {
+    const running = { steps: [{ state: 'running' }] };
+    /** The same uuid filter with a wildcard alternative that matches nothing: the full scan. */
+    const scanned = (uuids: string[]): string => [...uuids, 'no-such-job*'].join('|');
+    const records = async (query: Record<string, string>): Promise<Json[]> => {
+      const { status, page } = await list(query);
+      expect(status).toBe(200);
+      return page.records;
+    };
+
+    it('answers the same records, in the same order, as a scan', async () => {
+      const ids = [1, 2, 3, 4, 5].map((n) => sim.ontap.addJob({ description: `job ${n}`, steps: [{ state: n % 2 ? 'running' : 'failure', code: n }] }));
+      const gone = sim.ontap.addJob(running);
+      sim.ontap.deleteJob(gone);
+      // Asked in another order, with a repeat, another spelling, a deleted and an unknown uuid.
+      const asked = [ids[3], ids[0], ids[4]?.toUpperCase(), ids[0], ids[2], gone, '00000000-0000-4000-8000-000000000000'] as string[];
+      const fast = await records({ uuid: asked.join('|'), fields: '*' });
+      expect(fast.map((r) => r['uuid'])).toEqual([ids[0], ids[2], ids[3], ids[4]]);
+      expect(await records({ uuid: scanned(asked), fields: '*' })).toEqual(fast);
+      // With other filters, which still apply.
+      const failed = await records({ uuid: asked.join('|'), state: 'failure', fields: 'state,code' });
+      expect(failed.map((r) => r['uuid'])).toEqual([ids[3]]);
+      expect(await records({ uuid: scanned(asked), state: 'failure', fields: 'state,code' })).toEqual(failed);
+    });
+
+    it('keeps the place of a uuid scripted again, and finds a uuid scripted in upper case', async () => {
+      const upper = 'AAAAAAAA-0000-4000-8000-000000000001';
+      const a = sim.ontap.addJob({ uuid: upper, steps: [{ state: 'running' }] });
+      const b = sim.ontap.addJob(running);
+      sim.ontap.addJob({ uuid: upper, steps: [{ state: 'success' }] });
+      const fast = await records({ uuid: `${b}|${a.toLowerCase()}` });
+      expect(fast.map((r) => [r['uuid'], r['state']])).toEqual([
+        [upper, 'success'],
+        [b, 'running'],
+      ]);
+      expect(await records({ uuid: scanned([b, a.toLowerCase()]) })).toEqual(fast);
+    });
+
+    it('pages with max_records and next links as a scan does', async () => {
+      const ids = Array.from({ length: 7 }, () => sim.ontap.addJob(running));
+      const pages = async (uuid: string): Promise<unknown[][]> => {
+        const out: unknown[][] = [];
+        let href: string | undefined = `/api/cluster/jobs?${new URLSearchParams({ uuid, max_records: '3', fields: 'state' }).toString()}`;
+        while (href !== undefined) {
+          const { status, body } = await call('GET', href);
+          expect(status).toBe(200);
+          const page = body as unknown as Collection;
+          out.push(page.records.map((r) => r['uuid']));
+          href = page._links.next?.href;
+        }
+        return out;
+      };
+      const asked = [...ids].reverse();
+      const fast = await pages(asked.join('|'));
+      expect(fast).toEqual([ids.slice(0, 3), ids.slice(3, 6), ids.slice(6)]);
+      expect(await pages(scanned(asked))).toEqual(fast);
+    });
+
+    it('counts a read as a poll of every hidden job, asked for or not, as a scan does', async () => {
+      const other = sim.ontap.addJob(running);
+      const asked = sim.ontap.addJob({ hiddenForPolls: 2, steps: [{ state: 'running' }] });
+      const notAsked = sim.ontap.addJob({ hiddenForPolls: 2, steps: [{ state: 'running' }] });
+      expect((await records({ uuid: `${asked}|${other}` })).map((r) => r['uuid'])).toEqual([other]);
+      // A count-only read is no poll.
+      await list({ uuid: asked, return_records: 'false' });
+      expect((await records({ uuid: asked })).map((r) => r['uuid'])).toEqual([]);
+      expect((await records({ uuid: asked })).map((r) => r['uuid'])).toEqual([asked]);
+      // Two reads polled the job not asked for: it is visible now.
+      expect(await states(notAsked, 1)).toEqual(['running']);
+    });
+
+    it('advances the scripts of the jobs it answers, as a scan does', async () => {
+      const a = sim.ontap.addJob();
+      const seen: unknown[] = [];
+      for (let i = 0; i < 3; i++) seen.push((await records({ uuid: a }))[0]?.['state']);
+      expect(seen).toEqual(['queued', 'running', 'success']);
+    });
+
+    it('finds a job whose step fields set another uuid, as a scan does', async () => {
+      const shown = 'bbbbbbbb-0000-4000-8000-000000000002';
+      const key = sim.ontap.addJob({ steps: [{ state: 'running', fields: { uuid: shown } }] });
+      expect((await records({ uuid: shown })).map((r) => r['uuid'])).toEqual([shown]);
+      expect(await records({ uuid: key })).toEqual([]);
+    });
+
+    it('looks the uuids up instead of scanning: a read does not touch the jobs it was not asked for', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const t0 = Date.parse('2025-01-01T00:00:00Z');
+      vi.setSystemTime(t0);
+      // A job's start_time is when a read first saw it running, and a scan reads every job.
+      const other = sim.ontap.addJob(running);
+      const untouched = sim.ontap.addJob(running);
+      await list({ uuid: other });
+      vi.setSystemTime(t0 + 10_000);
+      expect((await getJob(untouched)).body['start_time']).toBe('2025-01-01T00:00:10+00:00');
+      const seenByScan = sim.ontap.addJob(running);
+      await list({ uuid: scanned([other]) });
+      vi.setSystemTime(t0 + 20_000);
+      expect((await getJob(seenByScan)).body['start_time']).toBe('2025-01-01T00:00:10+00:00');
+    });
+  });
+
   describe('PATCH /api/cluster/jobs/{uuid}?action=', () => {
     const refusal = (code: string) => ({ status: 400, body: { error: { code, message: expect.any(String) } } });
 

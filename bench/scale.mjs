@@ -1,0 +1,193 @@
+// Scale: many concurrent waits in one process, against the simulator in a child process.
+// A. 10,000 concurrent ontap.waitForJob(id) on one ONTAP client, default options;
+// B. 100,000 ONTAP waits batched: waitForJobs(ontap, ids) (getJobs, uuid=a|b|… per request).
+// Jobs run until a seeded-random time within 30 s, then succeed (or fail, 10 %). Each scenario runs
+// in a process of its own (its peak RSS is its own), with the simulator in another. Measured per
+// scenario: RSS and heapUsed before the waits and at their peak, event-loop delay over the waits
+// (perf_hooks.monitorEventLoopDelay, 10 ms resolution), requests the simulator received, wall
+// time, and every outcome checked against the script.
+// Prints a markdown section on stdout; progress on stderr. Exits 1 if an outcome is wrong.
+// Run: npm run build && node bench/scale.mjs
+// Env: WAITS (A, default 10000), BATCHED (B, default 100000), WINDOW_MS (default 30000), SEED,
+// FAIL_RATIO, SCENARIOS=single,batched; BENCH_QUICK=1: 500 / 5,000 waits within 3 s.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+
+const quick = process.env.BENCH_QUICK === '1';
+const config = {
+  waits: Number(process.env.WAITS ?? (quick ? 500 : 10_000)),
+  batched: Number(process.env.BATCHED ?? (quick ? 5_000 : 100_000)),
+  windowMs: Number(process.env.WINDOW_MS ?? (quick ? 3_000 : 30_000)),
+  seed: Number(process.env.SEED ?? 7),
+  failRatio: Number(process.env.FAIL_RATIO ?? 0.1),
+};
+const TARGET_RSS_MB = 150;
+const TARGET_P99_MS = 50;
+const MB = 1024 * 1024;
+const log = (message) => process.stderr.write(`[scale] ${message}\n`);
+
+const scenarioArg = process.argv.indexOf('--scenario');
+if (scenarioArg === -1) await main();
+else await runScenario(process.argv[scenarioArg + 1]);
+
+/** The parent: each scenario in a child process of its own, then the markdown. */
+async function main() {
+  const started = Date.now();
+  const wanted = (process.env.SCENARIOS ?? 'single,batched').split(',').map((s) => s.trim());
+  const results = [];
+  for (const scenario of ['single', 'batched'].filter((s) => wanted.includes(s))) {
+    log(`scenario ${scenario}: starting`);
+    const child = spawn(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname, '--scenario', scenario], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    // A wait that never ends would hold the run for the default 30-minute timeout: give up sooner.
+    const watchdogMs = config.windowMs * 6 + 120_000;
+    const watchdog = setTimeout(() => {
+      log(`scenario ${scenario}: no result after ${watchdogMs / 1000} s, stopping it`);
+      child.kill();
+    }, watchdogMs);
+    const [code, signal] = await once(child, 'exit');
+    clearTimeout(watchdog);
+    if (code !== 0 || out.trim() === '') {
+      log(`scenario ${scenario}: the child exited with ${code ?? signal}`);
+      process.exitCode = 1;
+      continue;
+    }
+    results.push(JSON.parse(out.trim().split('\n').at(-1)));
+  }
+  const runS = (Date.now() - started) / 1000;
+  log(`done in ${runS.toFixed(0)} s`);
+
+  const mb = (bytes) => (bytes / MB).toFixed(0);
+  const ms = (value) => value.toFixed(1);
+  const lines = [
+    '## Scale',
+    '',
+    `Each scenario runs in a fresh Node ${process.version} process (${availableParallelism()} cores) with one ONTAP client on default options (default schedule, \`maxConcurrentRequests\` 16) against the simulator in a child process on loopback, its jobs ending at a seeded-random time within ${config.windowMs / 1000} s (${Math.round(config.failRatio * 100)} % as failures); RSS and heap are before the waits → peak, the loop delay is \`monitorEventLoopDelay\` at 10 ms resolution over the waits (an idle loop reads about 10 ms), and the targets (the issue's, for A; B is held to the same) are RSS under ${TARGET_RSS_MB} MB and loop-delay p99 under ${TARGET_P99_MS} ms.`,
+    '',
+    '| scenario | waits | requests | wall s | RSS MB (before → peak) | heap MB (before → peak) | loop delay p50 / p99 / max ms | wrong outcomes | targets met |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    const met = r.peakRss < TARGET_RSS_MB * MB && r.loop.p99 < TARGET_P99_MS;
+    lines.push(
+      `| ${r.label} | ${r.waits.toLocaleString('en-US')} | ${r.requests.toLocaleString('en-US')} | ${r.wallS.toFixed(1)} | ${mb(r.baseRss)} → ${mb(r.peakRss)} | ${mb(r.baseHeap)} → ${mb(r.peakHeap)} | ${ms(r.loop.p50)} / ${ms(r.loop.p99)} / ${ms(r.loop.max)} | ${r.wrong} | ${met ? 'yes' : 'no'} |`,
+    );
+  }
+  lines.push('', `Run: \`npm run build && node bench/scale.mjs\` (${runS.toFixed(0)} s here; \`BENCH_QUICK=1\` for a smoke run; env \`WAITS\`, \`BATCHED\`, \`WINDOW_MS\`).`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (results.some((r) => r.wrong > 0)) process.exitCode = 1;
+}
+
+/** One scenario, in its own process: prints one JSON line with its figures on stdout. */
+async function runScenario(scenario) {
+  const { JobFailedError, waitForJobs } = await import('jobwait');
+  const { createOntapClient } = await import('jobwait/ontap');
+  const batched = scenario === 'batched';
+  const count = batched ? config.batched : config.waits;
+  const dir = mkdtempSync(join(tmpdir(), 'jobwait-scale-'));
+  const jobsFile = join(dir, 'jobs.json');
+
+  // The simulator, with the jobs scripted, in a child process.
+  const server = spawn(
+    process.execPath,
+    [new URL('./sim-server.mjs', import.meta.url).pathname, '--ontap-jobs', String(count), '--window-ms', String(config.windowMs), '--seed', String(config.seed), '--fail-ratio', String(config.failRatio), '--jobs-file', jobsFile],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const serverLines = createInterface({ input: server.stdout })[Symbol.asyncIterator]();
+  const hello = JSON.parse((await serverLines.next()).value);
+  // The ids, and the ones scripted to fail: [[uuid, 'success' | 'failure', endMs], …] is dropped.
+  const ids = [];
+  const failing = new Set();
+  for (const [id, end] of JSON.parse(readFileSync(hello.jobsFile, 'utf8'))) {
+    ids.push(id);
+    if (end === 'failure') failing.add(id);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const askServer = async () => {
+    server.stdin.write('count\n');
+    return JSON.parse((await serverLines.next()).value);
+  };
+
+  const ontap = createOntapClient({ baseUrl: hello.url, auth: { username: 'admin', password: 'bench-password' } });
+  // Warm up (connection, HTTP parser, compiled code) on the simulator's own job, outside the figures.
+  for (let i = 0; i < 50; i++) await ontap.getJob(hello.ontap);
+  await ontap.getJobs([hello.ontap]);
+  const { requests: warmUpRequests } = await askServer();
+  globalThis.gc?.();
+  const baseRss = process.memoryUsage.rss();
+  const baseHeap = process.memoryUsage().heapUsed;
+  let peakRss = baseRss;
+  let peakHeap = baseHeap;
+  const sampler = setInterval(() => {
+    const { rss, heapUsed } = process.memoryUsage();
+    if (rss > peakRss) peakRss = rss;
+    if (heapUsed > peakHeap) peakHeap = heapUsed;
+  }, 50);
+  log(`${scenario}: ${count} waits; jobs scripted ${Date.now() - hello.createdAt} ms ago`);
+
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  let settled = 0;
+  let wrong = 0;
+  const wrongExamples = [];
+  const check = (id, job, error) => {
+    settled++;
+    const want = failing.has(id) ? 'failure' : 'success';
+    const right = want === 'success' ? job?.state === 'succeeded' : error instanceof JobFailedError && error.job.state === 'failed';
+    if (right) return;
+    wrong++;
+    if (wrongExamples.length < 5) wrongExamples.push(`${id}: expected ${want}, got ${job ? `job ${job.state}` : `${error?.name}: ${error?.message}`}`);
+  };
+
+  loop.enable();
+  // The histogram records from its second tick on: let it tick before the waits start.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const start = performance.now();
+  const elapsedS = () => ((performance.now() - start) / 1000).toFixed(0);
+  const progress = setInterval(() => log(batched ? `${scenario}: ${elapsedS()} s` : `${scenario}: ${settled} of ${count} settled after ${elapsedS()} s`), 5_000);
+  if (batched) {
+    const all = waitForJobs(ontap, ids);
+    log(`${scenario}: waitForJobs took ${(performance.now() - start).toFixed(0)} ms to return its promise`);
+    const outcomes = await all;
+    for (const outcome of outcomes) check(outcome.id, outcome.job, outcome.error);
+  } else {
+    // All at once, as a caller would: the loop below runs synchronously.
+    const all = Promise.all(ids.map((id) => ontap.waitForJob(id).then((job) => check(id, job), (error) => check(id, undefined, error))));
+    log(`${scenario}: starting the ${count} waits took ${(performance.now() - start).toFixed(0)} ms (synchronous)`);
+    await all;
+  }
+  if (settled !== count) wrong += count - settled;
+  const wallS = (performance.now() - start) / 1000;
+  loop.disable();
+  clearInterval(sampler);
+  clearInterval(progress);
+
+  const { requests: allRequests, maxRssBytes: serverPeakRss } = await askServer();
+  const requests = allRequests - warmUpRequests;
+  await ontap.close();
+  server.stdin.end();
+  await once(server, 'exit');
+  const maxRss = process.resourceUsage().maxRSS * 1024; // the whole process's peak
+  if (wrong > 0) log(`${scenario}: ${wrong} wrong outcomes, e.g.\n  ${wrongExamples.join('\n  ')}`);
+  log(`${scenario}: ${count} waits in ${wallS.toFixed(1)} s, ${requests} requests; RSS peak sampled ${(peakRss / MB).toFixed(0)} MB, maxRSS ${(maxRss / MB).toFixed(0)} MB; simulator peak RSS ${(serverPeakRss / MB).toFixed(0)} MB`);
+  const result = {
+    scenario,
+    label: batched ? 'B. `waitForJobs` batched (getJobs)' : 'A. `waitForJob` each',
+    waits: count,
+    requests,
+    wallS,
+    baseRss,
+    baseHeap,
+    peakRss: Math.max(peakRss, maxRss),
+    peakHeap,
+    loop: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
+    wrong,
+    serverPeakRss,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
