@@ -8,18 +8,27 @@ export type StopReason = 'aborted' | 'deadline';
 const noop = (): void => {};
 
 /**
- * One wait's lifetime: the caller's signal and the deadline folded into one internal signal,
- * abortable sleeps, and a `dispose` that leaves no timer and no listener behind.
+ * One wait's lifetime: the caller's signal and the deadline, abortable sleeps and requests, and a
+ * `dispose` that leaves no timer and no listener behind.
+ *
+ * It is built to be small while a wait sleeps, since a process may hold thousands of waits: one
+ * timer at a time (the sleep's, or the deadline's while a request runs), one pending operation, and
+ * an AbortController only while a request runs. The deadline needs no timer of its own between
+ * polls: a sleep ends at the deadline at the latest, and `stopReason` reads the clock.
  * @internal
  */
 export class WaitScope {
   readonly startedAt: number;
   readonly deadline: number;
-  readonly #controller = new AbortController();
   readonly #userSignal: AbortSignal | undefined;
+  readonly #onUserAbort: (() => void) | undefined;
   #stopReason: StopReason | undefined;
-  #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #onUserAbort = (): void => this.#stop('aborted');
+  /** The signal of the request in flight (made by `signal`, dropped when its `race` settles). */
+  #controller: AbortController | undefined;
+  /** The one timer: the sleep's, or the deadline's during a `race`. */
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Rejects the sleep or race in progress when the scope stops. */
+  #onStop: (() => void) | undefined;
 
   /**
    * @param timeoutMs - from `startedAt` to the deadline (`Infinity` for none).
@@ -27,8 +36,6 @@ export class WaitScope {
    * deadline already past stops the scope at once.
    */
   constructor(userSignal: AbortSignal | undefined, timeoutMs: number, startedAt?: number) {
-    // Every request of the wait (and every chunk of a batched round) listens to this signal.
-    setMaxListeners(0, this.#controller.signal);
     const current = now();
     this.startedAt = startedAt ?? current;
     this.deadline = this.startedAt + timeoutMs;
@@ -37,18 +44,33 @@ export class WaitScope {
       this.#stop('aborted');
     } else if (this.deadline <= current) {
       this.#stop('deadline');
-    } else {
-      userSignal?.addEventListener('abort', this.#onUserAbort, { once: true });
-      this.#armDeadline();
+    } else if (userSignal) {
+      this.#onUserAbort = (): void => {
+        this.#checkDeadline(); // a deadline that passed unobserved came first
+        this.#stop('aborted');
+      };
+      userSignal.addEventListener('abort', this.#onUserAbort, { once: true });
     }
   }
 
-  /** Aborted when the caller aborts or the deadline passes: hand it to every request. */
+  /**
+   * The signal to hand to the next request: aborted when the caller aborts or the deadline passes
+   * while that request runs (through {@link race}). Read it for the request, then race it.
+   */
   get signal(): AbortSignal {
+    this.#checkDeadline();
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      // A batched round hands this one signal to every chunk's request.
+      setMaxListeners(0, this.#controller.signal);
+      if (this.#stopReason) this.#controller.abort(this.#stopError());
+    }
     return this.#controller.signal;
   }
 
+  /** Why the scope stopped, if it did; a deadline that has passed counts even if no timer fired. */
   get stopReason(): StopReason | undefined {
+    this.#checkDeadline();
     return this.#stopReason;
   }
 
@@ -65,20 +87,26 @@ export class WaitScope {
     return this.deadline - now();
   }
 
-  /** Resolves after `ms`, or rejects as soon as the scope stops. */
+  /** Resolves after `ms` (at most the setTimeout limit), or rejects as soon as the scope stops. */
   sleep(ms: number): Promise<void> {
-    if (this.#stopReason) return Promise.reject(this.#stopError());
-    this.#armDeadline();
+    if (this.stopReason) return Promise.reject(this.#stopError());
+    const wanted = Math.min(Math.max(0, ms), MAX_TIMER_MS);
+    const remaining = this.remaining();
     return new Promise((resolve, reject) => {
-      const onStop = (): void => {
-        clearTimeout(timer);
-        reject(this.#stopError());
-      };
-      const timer = setTimeout(() => {
-        this.signal.removeEventListener('abort', onStop);
-        resolve();
-      }, Math.min(Math.max(0, ms), MAX_TIMER_MS));
-      this.signal.addEventListener('abort', onStop, { once: true });
+      this.#onStop = (): void => reject(this.#stopError());
+      if (wanted < remaining) {
+        this.#timer = setTimeout(() => {
+          this.#timer = undefined;
+          this.#onStop = undefined;
+          resolve();
+        }, wanted);
+      } else {
+        // The deadline comes first: wake then, and stop (which rejects this sleep).
+        this.#timer = setTimeout(() => {
+          this.#timer = undefined;
+          this.#stop('deadline');
+        }, remaining);
+      }
     });
   }
 
@@ -88,21 +116,29 @@ export class WaitScope {
    * else holds open still ends in a timeout, not in a silent exit.
    */
   race<T>(promise: Promise<T>): Promise<T> {
-    if (this.#stopReason) {
+    if (this.stopReason) {
       promise.catch(noop);
+      this.#controller = undefined;
       return Promise.reject(this.#stopError());
     }
-    this.#deadlineTimer?.ref();
     return new Promise<T>((resolve, reject) => {
-      const settle = (): void => {
-        this.signal.removeEventListener('abort', onStop);
-        this.#deadlineTimer?.unref();
-      };
-      const onStop = (): void => {
+      this.#onStop = (): void => {
         promise.catch(noop);
         reject(this.#stopError());
       };
-      this.signal.addEventListener('abort', onStop, { once: true });
+      const remaining = this.remaining();
+      if (remaining <= MAX_TIMER_MS) {
+        this.#timer = setTimeout(() => {
+          this.#timer = undefined;
+          this.#stop('deadline');
+        }, remaining);
+      }
+      const settle = (): void => {
+        if (this.#stopReason) return; // already rejected by the stop
+        this.#clearTimer();
+        this.#onStop = undefined;
+        this.#controller = undefined;
+      };
       promise.then(
         (value) => {
           settle();
@@ -116,30 +152,32 @@ export class WaitScope {
     });
   }
 
-  /** Removes the listener on the caller's signal and clears the deadline timer. */
+  /** Removes the listener on the caller's signal and clears the timer. Idempotent. */
   dispose(): void {
-    this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
-    if (this.#deadlineTimer !== undefined) clearTimeout(this.#deadlineTimer);
-    this.#deadlineTimer = undefined;
+    if (this.#onUserAbort) this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
+    this.#clearTimer();
+    this.#onStop = undefined;
+    this.#controller = undefined;
   }
 
-  #armDeadline(): void {
-    if (this.#deadlineTimer !== undefined || this.#stopReason || this.deadline === Infinity) return;
-    const remaining = this.remaining();
-    if (remaining > MAX_TIMER_MS) return; // armed later, by a sleep closer to the deadline
-    this.#deadlineTimer = setTimeout(() => {
-      this.#deadlineTimer = undefined;
-      this.#stop('deadline');
-    }, Math.max(0, remaining));
-    // Unreferenced between polls: an abandoned watchJob iterator must not hold the process.
-    // `race` references it while a poll runs; a sleep holds the process by its own timer.
-    this.#deadlineTimer.unref();
+  #checkDeadline(): void {
+    if (this.#stopReason === undefined && this.deadline <= now()) this.#stop('deadline');
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   #stop(reason: StopReason): void {
     if (this.#stopReason) return;
     this.#stopReason = reason;
-    this.#controller.abort(this.#stopError());
+    this.#clearTimer();
+    if (this.#onUserAbort) this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
+    this.#controller?.abort(this.#stopError());
+    const onStop = this.#onStop;
+    this.#onStop = undefined;
+    onStop?.();
   }
 
   #stopError(): Error {

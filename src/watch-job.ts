@@ -9,7 +9,7 @@ import type { JobSource } from './job-client.js';
 import { countOutcome, recordFailure, recordSnapshot, type PollState } from './poll-state.js';
 import { isTerminal, type Job } from './model.js';
 import { resolveWaitOptions, type ResolvedWaitOptions, type WaitOptions } from './options.js';
-import { WaitScope } from './wait-scope.js';
+import { ScopeStopped, WaitScope } from './wait-scope.js';
 
 /** How a watch ended. @internal */
 export interface WatchEnd<TRaw> {
@@ -61,22 +61,55 @@ export function prepare<TRaw>(client: JobSource<TRaw>, id: string, options: Wait
 
 /**
  * The poll loop. Every other way of waiting drains this generator.
+ *
+ * It is one generator with no closures of its own: a process may hold thousands of waits, and
+ * while a wait sleeps it holds only this generator's frame, its {@link Loop}, the scope's one timer
+ * and its last snapshot.
  * @internal
  */
 export async function* pollJob<TRaw>(client: JobSource<TRaw>, id: string, o: ResolvedWaitOptions<TRaw>): AsyncGenerator<Job<TRaw>, WatchEnd<TRaw>, undefined> {
   const start = startOf(o);
-  const scope = new WaitScope(o.signal, start.timeoutMs, start.startedAt);
-  const state: PollState<TRaw> = { polls: start.polls, step: start.step, last: start.last, lastError: undefined, outcomes: {} };
+  const loop: Loop<TRaw> = {
+    client,
+    id,
+    o,
+    scope: new WaitScope(o.signal, start.timeoutMs, start.startedAt),
+    state: { polls: start.polls, step: start.step, last: start.last, lastError: undefined, outcomes: {} },
+    changed: false,
+    final: false,
+    expired: false,
+    watching: true,
+  };
   try {
-    return yield* pollLoop(client, id, o, scope, state, { firstDelayMs: start.firstDelayMs, watching: true });
-  } catch (error) {
-    if (o.cancelOnAbort && scope.stopReason === 'aborted' && error instanceof WaitAbortedError) {
-      scope.dispose();
-      throw await cancelAfterAbort(client, id, o, scope, state);
+    if (start.firstDelayMs > 0) await loop.scope.sleep(start.firstDelayMs);
+    for (;;) {
+      const { job, retryAfterMs } = await poll(loop);
+      if (job) {
+        if (loop.changed) {
+          o.onProgress?.(job);
+          yield job;
+        }
+        if (o.until?.(job)) {
+          checkpoint(loop, null);
+          return { job, reason: 'until' };
+        }
+        if (isTerminal(job.state)) {
+          checkpoint(loop, null);
+          return { job, reason: 'terminal' };
+        }
+      }
+      await loop.scope.sleep(planNext(loop, retryAfterMs));
+      if (loop.expired) throw timeout(loop);
     }
-    throw error;
+  } catch (error) {
+    const end = error instanceof ScopeStopped ? stopped(loop) : error;
+    if (o.cancelOnAbort && loop.scope.stopReason === 'aborted' && end instanceof WaitAbortedError) {
+      loop.scope.dispose();
+      throw await cancelAfterAbort(loop);
+    }
+    throw end;
   } finally {
-    scope.dispose();
+    loop.scope.dispose();
   }
 }
 
@@ -109,101 +142,91 @@ function startOf<TRaw>(o: ResolvedWaitOptions<TRaw>): WaitStart<TRaw> {
   };
 }
 
+/** One wait's poll loop: what it polls, with what options, in which scope, and what it learned. */
+interface Loop<TRaw> {
+  readonly client: JobSource<TRaw>;
+  readonly id: string;
+  readonly o: ResolvedWaitOptions<TRaw>;
+  readonly scope: WaitScope;
+  readonly state: PollState<TRaw>;
+  /** The last poll's snapshot differs from the one before (or is the first). */
+  changed: boolean;
+  /** The next poll is the last before the deadline. */
+  final: boolean;
+  /** The planned sleep runs out the deadline: time out after it. */
+  expired: boolean;
+  /** `false` while following a job after a cancel: no callbacks, no checkpoints. */
+  watching: boolean;
+}
+
 /**
- * Polls on the schedule until the job ends (or meets `until`), the scope stops, or a permanent
- * error. `watching`: yield changes and call the callbacks; when `false` (following a cancel) it
- * never yields, ignores `until` and calls nothing.
+ * One poll: the snapshot, or a failure the wait goes on from (with its `Retry-After`). Throws
+ * what ends the wait: a stop (the request was cut), a vanished job, a permanent error.
  */
-async function* pollLoop<TRaw>(
-  client: JobSource<TRaw>,
-  id: string,
-  o: ResolvedWaitOptions<TRaw>,
-  scope: WaitScope,
-  state: PollState<TRaw>,
-  mode: { firstDelayMs: number; watching: boolean },
-): AsyncGenerator<Job<TRaw>, WatchEnd<TRaw>, undefined> {
-  const { watching } = mode;
-  let final = false;
-
-  const timeout = (): JobTimeoutError<TRaw> =>
-    new JobTimeoutError({ vendor: client.vendor, jobId: id, lastJob: state.last, elapsedMs: scope.elapsed(), polls: state.polls, outcomes: state.outcomes, cause: state.lastError });
-  const stopped = (inFlight = false): Error => {
-    if (inFlight && scope.stopReason === 'deadline') countOutcome(state, 'DEADLINE');
-    if (scope.stopReason === 'aborted') {
-      return new WaitAbortedError({ vendor: client.vendor, jobId: id, lastJob: state.last, cause: scope.abortReason });
-    }
-    return timeout();
-  };
-  const sleep = async (ms: number): Promise<void> => {
-    try {
-      await scope.sleep(ms);
-    } catch {
-      throw stopped();
-    }
-  };
-  /** Tells `onCheckpoint` where the wait stands; `delayMs`: until the next poll, `null` for none. */
-  const checkpoint = (delayMs: number | null): void => {
-    if (!watching || !o.onCheckpoint || scope.stopReason) return;
-    const offset = wallClockOffset();
-    o.onCheckpoint(
-      createCheckpoint({
-        vendor: client.vendor,
-        jobId: id,
-        startedAt: scope.startedAt + offset,
-        deadline: scope.deadline + offset,
-        polls: state.polls,
-        step: state.step,
-        nextPollAt: delayMs === null ? null : now() + delayMs + offset,
-        lastJob: state.last,
-      }),
-    );
-  };
-
-  if (mode.firstDelayMs > 0) await sleep(mode.firstDelayMs);
-  for (;;) {
-    if (scope.stopReason) throw stopped();
-    let job: Job<TRaw> | undefined;
-    let retryAfterMs: number | undefined;
-    state.polls++;
-    try {
-      job = await scope.race(client.getJob(id, { signal: scope.signal }));
-    } catch (error) {
-      if (scope.stopReason) throw stopped(true);
-      const failed = recordFailure(state, error, { vendor: client.vendor, jobId: id, elapsedMs: scope.elapsed(), notFoundGraceMs: o.notFoundGraceMs });
-      if (failed.ends) throw failed.error;
-      retryAfterMs = failed.retryAfterMs;
-    }
-
-    if (job) {
-      const changed = recordSnapshot(state, job);
-      if (watching) {
-        if (changed) {
-          o.onProgress?.(job);
-          yield job;
-        }
-        if (o.until?.(job)) {
-          checkpoint(null);
-          return { job, reason: 'until' };
-        }
-      }
-      if (isTerminal(job.state)) {
-        checkpoint(null);
-        return { job, reason: 'terminal' };
-      }
-    }
-
-    const remainingMs = scope.remaining();
-    const plan: NextPoll = final ? ({ kind: 'expire', delayMs: Math.max(0, remainingMs) } as const) : planNextPoll({ step: state.step, remainingMs, retryAfterMs, schedule: o });
-    state.step++;
-    if (plan.kind === 'expire') {
-      checkpoint(null);
-      await sleep(plan.delayMs);
-      throw timeout();
-    }
-    final = plan.final;
-    checkpoint(plan.delayMs);
-    await sleep(plan.delayMs);
+async function poll<TRaw>(loop: Loop<TRaw>): Promise<{ job?: Job<TRaw>; retryAfterMs?: number | undefined }> {
+  const { client, id, scope, state } = loop;
+  if (scope.stopReason) throw stopped(loop);
+  state.polls++;
+  let job: Job<TRaw>;
+  try {
+    job = await scope.race(client.getJob(id, { signal: scope.signal }));
+  } catch (error) {
+    if (scope.stopReason) throw stopped(loop, true);
+    const failed = recordFailure(state, error, { vendor: client.vendor, jobId: id, elapsedMs: scope.elapsed(), notFoundGraceMs: loop.o.notFoundGraceMs });
+    if (failed.ends) throw failed.error;
+    return { retryAfterMs: failed.retryAfterMs };
   }
+  loop.changed = recordSnapshot(state, job);
+  return { job };
+}
+
+/** Plans the sleep before the next poll (or until the deadline, then `expired`), and checkpoints. */
+function planNext<TRaw>(loop: Loop<TRaw>, retryAfterMs: number | undefined): number {
+  const { o, scope, state } = loop;
+  const remainingMs = scope.remaining();
+  const plan: NextPoll = loop.final ? { kind: 'expire', delayMs: Math.max(0, remainingMs) } : planNextPoll({ step: state.step, remainingMs, retryAfterMs, schedule: o });
+  state.step++;
+  if (plan.kind === 'expire') {
+    loop.expired = true;
+    checkpoint(loop, null);
+    return plan.delayMs;
+  }
+  loop.final = plan.final;
+  checkpoint(loop, plan.delayMs);
+  return plan.delayMs;
+}
+
+function timeout<TRaw>({ client, id, scope, state }: Loop<TRaw>): JobTimeoutError<TRaw> {
+  return new JobTimeoutError({ vendor: client.vendor, jobId: id, lastJob: state.last, elapsedMs: scope.elapsed(), polls: state.polls, outcomes: state.outcomes, cause: state.lastError });
+}
+
+/** The error of a stopped scope: `WaitAbortedError`, or `JobTimeoutError` at the deadline. */
+function stopped<TRaw>(loop: Loop<TRaw>, inFlight = false): Error {
+  const { client, id, scope, state } = loop;
+  if (inFlight && scope.stopReason === 'deadline') countOutcome(state, 'DEADLINE');
+  if (scope.stopReason === 'aborted') {
+    return new WaitAbortedError({ vendor: client.vendor, jobId: id, lastJob: state.last, cause: scope.abortReason });
+  }
+  return timeout(loop);
+}
+
+/** Tells `onCheckpoint` where the wait stands; `delayMs`: until the next poll, `null` for none. */
+function checkpoint<TRaw>(loop: Loop<TRaw>, delayMs: number | null): void {
+  const { client, id, o, scope, state } = loop;
+  if (!loop.watching || !o.onCheckpoint || scope.stopReason) return;
+  const offset = wallClockOffset();
+  o.onCheckpoint(
+    createCheckpoint({
+      vendor: client.vendor,
+      jobId: id,
+      startedAt: scope.startedAt + offset,
+      deadline: scope.deadline + offset,
+      polls: state.polls,
+      step: state.step,
+      nextPollAt: delayMs === null ? null : now() + delayMs + offset,
+      lastJob: state.last,
+    }),
+  );
 }
 
 /**
@@ -211,11 +234,14 @@ async function* pollLoop<TRaw>(
  * the deadline passes, in a scope of its own (the caller's signal is aborted) with the same
  * deadline. Returns the `WaitAbortedError` to reject with.
  */
-async function cancelAfterAbort<TRaw>(client: JobSource<TRaw>, id: string, o: ResolvedWaitOptions<TRaw>, aborted: WaitScope, state: PollState<TRaw>): Promise<WaitAbortedError<TRaw>> {
-  const abortReason = aborted.abortReason;
+async function cancelAfterAbort<TRaw>(aborted: Loop<TRaw>): Promise<WaitAbortedError<TRaw>> {
+  const { client, id, state } = aborted;
+  const abortReason = aborted.scope.abortReason;
   const report = (cancel: CancelOutcome | undefined, cause: unknown): WaitAbortedError<TRaw> =>
     new WaitAbortedError({ vendor: client.vendor, jobId: id, lastJob: state.last, cause, cancel });
-  const scope = new WaitScope(undefined, aborted.deadline - aborted.startedAt, aborted.startedAt);
+  const scope = new WaitScope(undefined, aborted.scope.deadline - aborted.scope.startedAt, aborted.scope.startedAt);
+  // A cancel makes a change likely soon: the schedule starts over, from a poll at once.
+  const loop: Loop<TRaw> = { client, id, o: aborted.o, scope, state, changed: false, final: false, expired: false, watching: false };
   try {
     if (scope.stopReason) return report(undefined, abortReason); // the deadline passed as well: no time to cancel
     try {
@@ -225,14 +251,18 @@ async function cancelAfterAbort<TRaw>(client: JobSource<TRaw>, id: string, o: Re
       // Cut short by the deadline, the cancel went out but its answer is unknown.
       return scope.stopReason ? report('sent', abortReason) : report('refused', error);
     }
-    // A cancel makes a change likely soon: the schedule starts over, from a poll at once.
     state.step = 0;
     try {
-      await pollLoop(client, id, o, scope, state, { firstDelayMs: 0, watching: false }).next(); // never yields: runs to the end
-      return report('sent', abortReason);
+      for (;;) {
+        const { job, retryAfterMs } = await poll(loop);
+        if (job && isTerminal(job.state)) return report('sent', abortReason);
+        await scope.sleep(planNext(loop, retryAfterMs));
+        if (loop.expired) throw timeout(loop);
+      }
     } catch (error) {
       // At the deadline the job had not ended; any other error (a vanished job, a 401) ends the following.
-      return report('sent', error instanceof JobTimeoutError ? abortReason : error);
+      const end = error instanceof ScopeStopped ? stopped(loop) : error;
+      return report('sent', end instanceof JobTimeoutError ? abortReason : end);
     }
   } finally {
     scope.dispose();

@@ -40,17 +40,19 @@ describe('WaitScope', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('arms one deadline timer and stops with reason "deadline" when it fires, aborting its signal', async () => {
+  it('arms no timer between sleeps and requests, and stops with reason "deadline" once the deadline has passed, aborting the signal it handed out', async () => {
     const s = scope(undefined, 5000);
-    expect(vi.getTimerCount()).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+    const handedOut = s.signal;
     await vi.advanceTimersByTimeAsync(4999);
     expect(s.stopReason).toBeUndefined();
-    expect(s.signal.aborted).toBe(false);
+    expect(handedOut.aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(s.stopReason).toBe('deadline');
+    expect(handedOut.aborted).toBe(true);
+    expect(handedOut.reason).toBeInstanceOf(ScopeStopped);
+    expect((handedOut.reason as ScopeStopped).reason).toBe('deadline');
     expect(s.signal.aborted).toBe(true);
-    expect(s.signal.reason).toBeInstanceOf(ScopeStopped);
-    expect((s.signal.reason as ScopeStopped).reason).toBe('deadline');
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -80,6 +82,14 @@ describe('WaitScope', () => {
     const s = scope(controller.signal, 1000);
     await vi.advanceTimersByTimeAsync(1000);
     controller.abort();
+    expect(s.stopReason).toBe('deadline');
+  });
+
+  it('takes the deadline as the first stop reason when the caller aborts after a deadline nothing observed yet', async () => {
+    const controller = new AbortController();
+    const s = scope(controller.signal, 1000);
+    await vi.advanceTimersByTimeAsync(1500);
+    controller.abort(); // the scope hears of the abort first, but the deadline came earlier
     expect(s.stopReason).toBe('deadline');
   });
 
@@ -142,17 +152,43 @@ describe('WaitScope', () => {
       expect(vi.getTimerCount()).toBe(0);
     });
 
-    it('removes its listener from the internal signal when it resolves', async () => {
-      const s = scope(undefined, Infinity);
+    it('holds one timer and no listener while it sleeps, and nothing once it resolved', async () => {
+      const controller = new AbortController();
+      const s = scope(controller.signal, 5000);
       const slept = track(s.sleep(100));
-      expect(getEventListeners(s.signal, 'abort')).toHaveLength(1);
+      expect(vi.getTimerCount()).toBe(1);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1); // the scope's own, from the start
       await vi.advanceTimersByTimeAsync(100);
       expect(slept.settled).toBe(true);
-      expect(getEventListeners(s.signal, 'abort')).toEqual([]);
+      expect(slept.error).toBeUndefined();
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('ends at the deadline with one timer when the deadline comes before the wanted time', async () => {
+      const s = scope(undefined, 1000);
+      const slept = track(s.sleep(5000));
+      expect(vi.getTimerCount()).toBe(1);
+      await vi.advanceTimersByTimeAsync(999);
+      expect(slept.settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((slept.error as ScopeStopped).reason).toBe('deadline');
+      expect(vi.getTimerCount()).toBe(0);
     });
   });
 
   describe('race', () => {
+    it('holds the deadline timer only while it runs, and hands the next request a fresh signal', async () => {
+      const s = scope(undefined, 5000);
+      const first = s.signal;
+      const raced = track(s.race(new Promise((resolve) => setTimeout(() => resolve('ok'), 100))));
+      expect(vi.getTimerCount()).toBe(2); // the deadline's and the promise's own
+      await vi.advanceTimersByTimeAsync(100);
+      expect(raced.value).toBe('ok');
+      expect(vi.getTimerCount()).toBe(0);
+      expect(first.aborted).toBe(false);
+      expect(s.signal).not.toBe(first);
+    });
+
     it('resolves with the value of the promise', async () => {
       const s = scope(undefined, 1000);
       await expect(s.race(Promise.resolve(42))).resolves.toBe(42);
@@ -210,9 +246,10 @@ describe('WaitScope', () => {
   });
 
   describe('dispose', () => {
-    it('removes the listener from the caller signal and clears the deadline timer', () => {
+    it('removes the listener from the caller signal and clears the timer', () => {
       const controller = new AbortController();
       const s = scope(controller.signal, 5000);
+      track(s.sleep(1000));
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
       expect(vi.getTimerCount()).toBe(1);
       s.dispose();
@@ -230,13 +267,13 @@ describe('WaitScope', () => {
     });
   });
 
-  it('arms the deadline later, from a sleep, when the timeout is beyond the setTimeout limit', async () => {
+  it('meets a deadline beyond the setTimeout limit from a sleep, once it comes within reach', async () => {
     const timeoutMs = MAX_TIMER_MS + 10_000;
     const s = scope(undefined, timeoutMs);
     expect(vi.getTimerCount()).toBe(0);
     await vi.advanceTimersByTimeAsync(20_000); // now within the limit
     const slept = track(s.sleep(MAX_TIMER_MS));
-    expect(vi.getTimerCount()).toBe(2); // the sleep and the deadline
+    expect(vi.getTimerCount()).toBe(1); // the sleep ends at the deadline, which comes first
     await vi.advanceTimersByTimeAsync(timeoutMs - 20_000 - 1);
     expect(s.stopReason).toBeUndefined();
     await vi.advanceTimersByTimeAsync(1);
