@@ -33,7 +33,32 @@ const log = (message) => process.stderr.write(`[scale] ${message}\n`);
 
 const scenarioArg = process.argv.indexOf('--scenario');
 if (scenarioArg === -1) await main();
+else if (process.argv[scenarioArg + 1] === 'held') await measureHeld();
 else await runScenario(process.argv[scenarioArg + 1]);
+
+/**
+ * The heap one waiting wait holds, apart from HTTP: N waits asleep between polls on an in-memory
+ * source (a job that stays running), heap after GC minus before, per wait. Prints one JSON line.
+ */
+async function measureHeld() {
+  const { waitForJob } = await import('jobwait');
+  const n = config.waits;
+  const source = { vendor: 'fake', getJob: async (id) => ({ vendor: 'fake', id, state: 'running', vendorState: 'RUNNING', tasks: [], raw: { id } }) };
+  const gc = () => {
+    globalThis.gc();
+    globalThis.gc();
+  };
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const controller = new AbortController();
+  const waits = Array.from({ length: n }, (_, i) => waitForJob(source, `job-${i}`, { signal: controller.signal }).catch(() => {}));
+  await new Promise((resolve) => setTimeout(resolve, 200)); // every first poll answered: all asleep
+  gc();
+  const held = (process.memoryUsage().heapUsed - before) / n;
+  controller.abort();
+  await Promise.all(waits);
+  process.stdout.write(`${JSON.stringify({ waits: n, heldBytesPerWait: held })}\n`);
+}
 
 /** The parent: each scenario in a child process of its own, then the markdown. */
 async function main() {
@@ -60,6 +85,16 @@ async function main() {
     }
     results.push(JSON.parse(out.trim().split('\n').at(-1)));
   }
+  // The heap a waiting wait holds, apart from HTTP (steadier than a peak, which follows the GC).
+  let held;
+  if (wanted.includes('single')) {
+    const child = spawn(process.execPath, ['--expose-gc', new URL(import.meta.url).pathname, '--scenario', 'held'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    const [code] = await once(child, 'exit');
+    if (code === 0) held = JSON.parse(out.trim());
+    else process.exitCode = 1;
+  }
   const runS = (Date.now() - started) / 1000;
   log(`done in ${runS.toFixed(0)} s`);
 
@@ -79,7 +114,14 @@ async function main() {
       `| ${r.label} | ${r.waits.toLocaleString('en-US')} | ${r.requests.toLocaleString('en-US')} | ${r.wallS.toFixed(1)} | ${mb(r.baseRss)} → ${mb(r.peakRss)} | ${mb(r.baseHeap)} → ${mb(r.peakHeap)} | ${ms(r.loop.p50)} / ${ms(r.loop.p99)} / ${ms(r.loop.max)} | ${r.wrong} | ${met ? 'yes' : 'no'} |`,
     );
   }
-  lines.push('', `Run: \`npm run build && node bench/scale.mjs\` (${runS.toFixed(0)} s here; \`BENCH_QUICK=1\` for a smoke run; env \`WAITS\`, \`BATCHED\`, \`WINDOW_MS\`).`);
+  if (held) {
+    lines.push(
+      '',
+      `Held heap per waiting wait, apart from HTTP: ${(held.heldBytesPerWait / 1024).toFixed(1)} KB ` +
+        `(${held.waits.toLocaleString('en-US')} waits asleep between polls on an in-memory source; heap after GC, less the heap before, per wait).`,
+    );
+  }
+  lines.push('', `Command: \`npm run bench:scale\` (${runS.toFixed(0)} s here; \`BENCH_QUICK=1\` for a smoke run; env \`WAITS\`, \`BATCHED\`, \`WINDOW_MS\`).`);
   process.stdout.write(`${lines.join('\n')}\n`);
   if (results.some((r) => r.wrong > 0)) process.exitCode = 1;
 }
