@@ -8,17 +8,17 @@
 import { waitForJobs } from 'jobwait';
 import { createOntapClient } from 'jobwait/ontap';
 import { startSimulator } from 'jobwait/testing';
+import { mulberry32 } from './random.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const JOBS = Number(process.env.JOBS ?? (quick ? 50 : 1000));
 const WINDOW_MS = Number(process.env.WINDOW_MS ?? (quick ? 2_000 : 30_000));
 const FAIL_EVERY = 10; // every tenth job fails
-const seeded = (seed) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
 const log = (text) => process.stderr.write(`batching: ${text}\n`);
 
 async function fleet(batched) {
   const sim = await startSimulator();
-  const random = seeded(7);
+  const random = mulberry32(7);
   const expected = new Map();
   const ids = Array.from({ length: JOBS }, (_, i) => {
     const outcome = i % FAIL_EVERY === FAIL_EVERY - 1 ? 'failure' : 'success';

@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import FakeTimers from '@sinonjs/fake-timers';
 import { createWaiter, WaiterState } from '@smithy/util-waiter';
 import { WAIT_DEFAULTS, waitForJob } from 'jobwait';
+import { mulberry32 } from './random.mjs';
 
 /** Every strategy gets this timeout: jobwait's default (30 min) is too short for the 1 h jobs. */
 export const TIMEOUT_MS = 3 * 3_600_000;
@@ -31,18 +32,6 @@ export const DURATIONS = [
   { label: '10 min', ms: 600_000 },
   { label: '1 h', ms: 3_600_000 },
 ];
-
-/** A small, fast, seeded PRNG in [0, 1). */
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** N durations log-uniform in [D/2, 2D], from their own PRNG: the same for every strategy. */
 export function drawDurations(nominalMs, n, seed) {

@@ -16,6 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { startSimulator } from 'jobwait/testing';
+import { mulberry32 } from './random.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,8 +40,7 @@ if (Object.keys(args).length === 0) {
   const count = Number(args['ontap-jobs'] ?? 0);
   const windowMs = Number(args['window-ms'] ?? 30_000);
   const failRatio = Number(args['fail-ratio'] ?? 0.1);
-  let seed = Number(args.seed ?? 7);
-  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const random = mulberry32(Number(args.seed ?? 7));
   const jobs = [];
   for (let i = 0; i < count; i++) {
     const endMs = Math.floor(random() * windowMs);

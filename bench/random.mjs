@@ -1,0 +1,14 @@
+// The benchmarks' one seeded generator (mulberry32): the same seed gives the same draws, so every
+// run scripts the same jobs and, in simulated time, the same jitter.
+
+/** A small, fast, seeded PRNG in [0, 1). */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
