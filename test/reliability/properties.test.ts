@@ -18,6 +18,7 @@ import { baseDelay, jitteredDelay, planNextPoll, type Schedule } from '../../src
 import { ApiError, JobTimeoutError, NetworkError, RateLimitError, waitForJob, type Job, type JobSource } from '../../src/index.js';
 import { JOB_STATES, type JobState, type TaskState } from '../../src/model.js';
 import { MAX_TIMER_MS, SCHEDULE_CONSTANTS } from '../../src/options.js';
+import { CAS_EXECUTION_TABLE } from '../fixtures/vendor-examples.js';
 
 /** A small seeded generator (mulberry32), so a counterexample replays exactly. */
 function seeded(seed: number): () => number {
@@ -266,17 +267,7 @@ describe('the poll schedule (properties)', () => {
 
 /** API.md's table, spelled out here (not read from the source). */
 const ONTAP_TABLE: Record<string, JobState> = { queued: 'queued', running: 'running', paused: 'paused', success: 'succeeded', failure: 'failed' };
-const CAS_JOB_TABLE: Record<string, JobState> = {
-  SUBMITTED: 'queued',
-  SCHEDULED: 'queued',
-  RUNNING: 'running',
-  ROLLBACKING: 'running',
-  SUCCEEDED: 'succeeded',
-  FAILED: 'failed',
-  PARTIALLY_FAILED: 'failed',
-  ROLLBACKED: 'failed',
-  CANCELLED: 'cancelled',
-};
+const CAS_JOB_TABLE: Record<string, JobState> = Object.fromEntries(CAS_EXECUTION_TABLE);
 const CAS_TASK_TABLE: Record<string, TaskState> = { ...CAS_JOB_TABLE, SKIPPED: 'skipped' };
 const CCE_TABLE: Record<string, JobState> = { Initializing: 'queued', Running: 'running', Success: 'succeeded', Failed: 'failed' };
 
