@@ -133,7 +133,7 @@ export function parseIsoDate(value: string | null | undefined): Date | undefined
   return cachedIso(value);
 }
 
-const cachedIso = cachedInstants((value) => isoToEpochMs(value));
+const cachedIso = cachedInstants(isoToEpochMs);
 
 /** The instant of an ISO 8601 text, in epoch milliseconds; `NaN` when it is not one. @internal */
 export function isoToEpochMs(value: string): number {

@@ -75,7 +75,6 @@ export async function* pollJob<TRaw>(client: JobSource<TRaw>, id: string, o: Res
     o,
     scope: new WaitScope(o.signal, start.timeoutMs, start.startedAt),
     state: { polls: start.polls, step: start.step, last: start.last, lastError: undefined, outcomes: {} },
-    changed: false,
     final: false,
     expired: false,
     watching: true,
@@ -83,9 +82,9 @@ export async function* pollJob<TRaw>(client: JobSource<TRaw>, id: string, o: Res
   try {
     if (start.firstDelayMs > 0) await loop.scope.sleep(start.firstDelayMs);
     for (;;) {
-      const { job, retryAfterMs } = await poll(loop);
+      const { job, changed, retryAfterMs } = await poll(loop);
       if (job) {
-        if (loop.changed) {
+        if (changed) {
           o.onProgress?.(job);
           yield job;
         }
@@ -149,8 +148,6 @@ interface Loop<TRaw> {
   readonly o: ResolvedWaitOptions<TRaw>;
   readonly scope: WaitScope;
   readonly state: PollState<TRaw>;
-  /** The last poll's snapshot differs from the one before (or is the first). */
-  changed: boolean;
   /** The next poll is the last before the deadline. */
   final: boolean;
   /** The planned sleep runs out the deadline: time out after it. */
@@ -160,10 +157,11 @@ interface Loop<TRaw> {
 }
 
 /**
- * One poll: the snapshot, or a failure the wait goes on from (with its `Retry-After`). Throws
+ * One poll: the snapshot (and whether it differs from the one before, or is the first), or a
+ * failure the wait goes on from (with its `Retry-After`). Throws
  * what ends the wait: a stop (the request was cut), a vanished job, a permanent error.
  */
-async function poll<TRaw>(loop: Loop<TRaw>): Promise<{ job?: Job<TRaw>; retryAfterMs?: number | undefined }> {
+async function poll<TRaw>(loop: Loop<TRaw>): Promise<{ job?: Job<TRaw>; changed?: boolean; retryAfterMs?: number | undefined }> {
   const { client, id, scope, state } = loop;
   if (scope.stopReason) throw stopped(loop);
   state.polls++;
@@ -176,8 +174,7 @@ async function poll<TRaw>(loop: Loop<TRaw>): Promise<{ job?: Job<TRaw>; retryAft
     if (failed.ends) throw failed.error;
     return { retryAfterMs: failed.retryAfterMs };
   }
-  loop.changed = recordSnapshot(state, job);
-  return { job };
+  return { job, changed: recordSnapshot(state, job) };
 }
 
 /** Plans the sleep before the next poll (or until the deadline, then `expired`), and checkpoints. */
@@ -241,7 +238,7 @@ async function cancelAfterAbort<TRaw>(aborted: Loop<TRaw>): Promise<WaitAbortedE
     new WaitAbortedError({ vendor: client.vendor, jobId: id, lastJob: state.last, cause, cancel });
   const scope = new WaitScope(undefined, aborted.scope.deadline - aborted.scope.startedAt, aborted.scope.startedAt);
   // A cancel makes a change likely soon: the schedule starts over, from a poll at once.
-  const loop: Loop<TRaw> = { client, id, o: aborted.o, scope, state, changed: false, final: false, expired: false, watching: false };
+  const loop: Loop<TRaw> = { client, id, o: aborted.o, scope, state, final: false, expired: false, watching: false };
   try {
     if (scope.stopReason) return report(undefined, abortReason); // the deadline passed as well: no time to cancel
     try {
