@@ -7,7 +7,7 @@ import { JobNotFoundError } from '../../src/errors/job-not-found-error.js';
 import type { GetJobOptions, WaitPolicy } from '../../src/job-client.js';
 import { resolveClientOptions, type ClientOptions, type TlsOptions } from '../../src/transport/client-options.js';
 import { HttpClient } from '../../src/transport/http-client.js';
-import { assertPathId, buildQuery, encodePathSegment, parseBaseUrl, type QueryValue } from '../../src/transport/path.js';
+import { assertPathId, buildQuery, encodePathSegment, parseBaseUrl, resolvePathUnder, type QueryValue } from '../../src/transport/path.js';
 import { toOntapJob, type OntapJob } from './map.js';
 import {
   ontapErrorResponseSchema,
@@ -214,13 +214,20 @@ export class OntapClient extends JobClientBase<OntapJobRaw> {
     }
   }
 
-  /** A next-page link stays on this cluster: a path under its API, never another origin. */
+  /**
+   * A next-page link stays on this cluster: a path under its API (its dot segments resolved first,
+   * `%2e` forms too), never another origin or a path beside the base path. Returns it resolved.
+   */
   #nextPath(href: string, status: number): string {
-    const path = href.startsWith(`${this.#basePath}/api/`) ? href : this.#basePath + href;
-    if (!href.startsWith('/') || href.startsWith('//') || !path.startsWith(`${this.#basePath}/api/`) || /[\s\u0000-\u001f\u007f]/.test(href)) {
+    const queryAt = href.search(/[?#]/);
+    const hrefPath = queryAt === -1 ? href : href.slice(0, queryAt);
+    const apiPath = `${this.#basePath}/api`;
+    const safe = href.startsWith('/') && !href.startsWith('//') && !/[\s\u0000-\u001f\u007f]/.test(href);
+    const path = safe ? resolvePathUnder(hrefPath.startsWith(`${apiPath}/`) ? hrefPath : this.#basePath + hrefPath, apiPath) : undefined;
+    if (path === undefined) {
       throw new InvalidResponseError({ status, method: 'GET', url: this.#http.origin + this.#jobsPath, reason: 'the next page link is not a path under /api/' });
     }
-    return path;
+    return queryAt === -1 ? path : path + href.slice(queryAt);
   }
 }
 

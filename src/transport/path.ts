@@ -50,3 +50,30 @@ export function parseBaseUrl(value: unknown, argument: string): { origin: string
   if (url.search || url.hash) throw new InvalidArgumentError(argument, 'must not have a query or fragment');
   return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, ''), host: url.host };
 }
+
+/** A `/` or `\` that a proxy could read as a segment separator: `\`, `%2F`, `%5C`. */
+const SEPARATOR_IN_SEGMENT = /\\|%2f|%5c/i;
+
+/**
+ * Resolves a URL path's `.` and `..` segments (RFC 3986 §5.2.4, `%2e`/`%2E` read as `.`) and returns
+ * it when it is still under `prefix` (`prefix/…`), else `undefined`. A path that is not absolute, or
+ * that holds `\`, `%2F` or `%5C` (a separator a proxy could decode inside a segment), is refused
+ * too. Pass the path without its query.
+ */
+export function resolvePathUnder(path: string, prefix: string): string | undefined {
+  if (!path.startsWith('/') || SEPARATOR_IN_SEGMENT.test(path)) return undefined;
+  const segments = path.split('/');
+  const out: string[] = [];
+  for (let i = 1; i < segments.length; i++) {
+    const segment = segments[i] as string;
+    const dots = segment.length <= 6 ? segment.replace(/%2e/gi, '.') : segment;
+    if (dots === '.' || dots === '..') {
+      if (dots === '..') out.pop();
+      if (i === segments.length - 1) out.push(''); // `/a/b/..` is `/a/`
+    } else {
+      out.push(segment);
+    }
+  }
+  const resolved = `/${out.join('/')}`;
+  return resolved.startsWith(`${prefix}/`) ? resolved : undefined;
+}

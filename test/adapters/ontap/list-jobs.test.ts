@@ -252,6 +252,45 @@ describe('listJobs refuses next links that leave the cluster or loop', () => {
     expect(sim.requests).toHaveLength(1);
   });
 
+  it('refuses a next link whose dot segments climb out of the base path, and never sends it', async () => {
+    // A path-routing proxy would hand clusterA's credentials to clusterB.
+    sim.fault({ type: 'raw', path: '/clusterA/api/cluster/jobs', contentType: 'application/json', body: page([{ uuid: A, state: 'running' }], '/clusterA/api/../../clusterB/api/cluster/jobs') });
+    const client = connect(`${sim.url}/clusterA`);
+    const { jobs, error } = await collectUntilError(client.listJobs());
+    expect(jobs.map((j) => j.id)).toEqual([A]);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect((error as InvalidResponseError).message).toMatch(/next page link/);
+    expect(sim.requests.map((r) => r.path)).toEqual(['/clusterA/api/cluster/jobs']);
+  });
+
+  it.each([
+    ['lower-case %2e%2e segments', '/clusterA/api/%2e%2e/%2e%2e/clusterB/api/cluster/jobs'],
+    ['upper-case %2E%2E segments', '/clusterA/api/%2E%2E/%2E%2E/clusterB/api/cluster/jobs'],
+    ['mixed .%2E segments', '/clusterA/api/.%2E/%2e./clusterB/api/cluster/jobs'],
+    ['a link without the base path that climbs out of /api', '/api/../../clusterB/api/cluster/jobs'],
+    ['a trailing .. that leaves /api/', '/clusterA/api/cluster/../..'],
+    ['an encoded slash inside a segment', '/clusterA/api/..%2f..%2fclusterB/api/cluster/jobs'],
+    ['an encoded backslash inside a segment', '/clusterA/api/..%5C..%5CclusterB/api/cluster/jobs'],
+    ['a backslash inside the path', '/clusterA/api/..\\..\\clusterB/api/cluster/jobs'],
+  ])('refuses a next link with %s', async (_what, href) => {
+    sim.fault({ type: 'raw', path: '/clusterA/api/cluster/jobs', contentType: 'application/json', body: page([{ uuid: A, state: 'running' }], href) });
+    const client = connect(`${sim.url}/clusterA`);
+    const { error } = await collectUntilError(client.listJobs());
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(sim.requests).toHaveLength(1);
+  });
+
+  it('follows a next link whose dot segments stay under the base path, sending it resolved', async () => {
+    sim.fault({ type: 'raw', path: '/clusterA/api/cluster/jobs', contentType: 'application/json', body: page([{ uuid: A, state: 'running' }], '/clusterA/api/svm/%2E%2E/cluster/./jobs?start.index=1&x=..%2F..') });
+    sim.fault({ type: 'raw', path: '/clusterA/api/cluster/jobs', contentType: 'application/json', body: page([{ uuid: B, state: 'running' }]) });
+    const client = connect(`${sim.url}/clusterA`);
+    const jobs = await collect(client.listJobs());
+    expect(jobs.map((j) => j.id)).toEqual([A, B]);
+    expect(sim.requests.map((r) => r.url.split('?', 1)[0])).toEqual(['/clusterA/api/cluster/jobs', '/clusterA/api/cluster/jobs']);
+    expect(sim.requests[1]?.query.get('start.index')).toBe('1');
+    expect(sim.requests[1]?.query.get('x')).toBe('../..');
+  });
+
   it('refuses a next link that repeats the page it is on', async () => {
     const second = '/api/cluster/jobs?start.index=1';
     sim.fault({ type: 'raw', path: COLLECTION, contentType: 'application/json', body: page([{ uuid: A, state: 'running' }], second) });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
-import { assertPathId, buildQuery, encodePathSegment, MAX_ID_LENGTH, parseBaseUrl } from '../../../src/transport/path.js';
+import { assertPathId, buildQuery, encodePathSegment, MAX_ID_LENGTH, parseBaseUrl, resolvePathUnder } from '../../../src/transport/path.js';
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -209,5 +209,39 @@ describe('parseBaseUrl', () => {
     for (const value of ['not a url', '', '//h.example.com', undefined, 42, {}]) {
       expect(thrown(() => parseBaseUrl(value, 'baseUrl'))).toBeInstanceOf(InvalidArgumentError);
     }
+  });
+});
+
+describe('resolvePathUnder', () => {
+  it('returns a path under the prefix as it is', () => {
+    expect(resolvePathUnder('/base/api/cluster/jobs', '/base/api')).toBe('/base/api/cluster/jobs');
+    expect(resolvePathUnder('/api/cluster/jobs', '/api')).toBe('/api/cluster/jobs');
+  });
+
+  it('removes . and .. segments (RFC 3986 5.2.4) before it checks the prefix', () => {
+    expect(resolvePathUnder('/base/api/svm/../cluster/./jobs', '/base/api')).toBe('/base/api/cluster/jobs');
+    expect(resolvePathUnder('/base/api/cluster/jobs/..', '/base/api')).toBe('/base/api/cluster/');
+    expect(resolvePathUnder('/base/api/cluster/.', '/base/api')).toBe('/base/api/cluster/');
+  });
+
+  it('reads %2e and %2E as a dot in a dot segment', () => {
+    expect(resolvePathUnder('/base/api/svm/%2e%2E/cluster/%2e/jobs', '/base/api')).toBe('/base/api/cluster/jobs');
+    expect(resolvePathUnder('/base/api/svm/.%2e/jobs', '/base/api')).toBe('/base/api/jobs');
+    expect(resolvePathUnder('/base/api/a%2eb', '/base/api')).toBe('/base/api/a%2eb');
+  });
+
+  it.each([
+    ['.. segments that climb out of the base path', '/base/api/../../other/api/cluster/jobs'],
+    ['%2e%2e segments that climb out of the base path', '/base/api/%2e%2e/%2E%2E/other/api/cluster/jobs'],
+    ['.. segments above the root', '/base/api/../../../../x'],
+    ['the prefix itself without a following segment', '/base/api'],
+    ['a sibling whose name starts like the prefix', '/base/apiary/x'],
+    ['another path', '/other/api/x'],
+    ['a %2f (encoded slash) inside a segment', '/base/api/..%2f..%2fother/api'],
+    ['a %5C (encoded backslash) inside a segment', '/base/api/..%5C..%5Cother/api'],
+    ['a backslash', '/base/api/..\\..\\other/api'],
+    ['a relative path', 'base/api/x'],
+  ])('refuses %s (undefined)', (_what, path) => {
+    expect(resolvePathUnder(path, '/base/api')).toBeUndefined();
   });
 });
