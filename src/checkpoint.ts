@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
 import { truncate } from './errors/describe.js';
-import { JOB_STATES, type Job, type JobError, type JobProgress, type JobState, type Task, type TaskState } from './model.js';
+import { JOB_STATES, MAX_TASK_DEPTH, type Job, type JobError, type JobProgress, type JobState, type Task, type TaskState } from './model.js';
 
 /** The checkpoint format this version of jobwait writes, and the only one it reads. */
 export const CHECKPOINT_VERSION = 1;
@@ -89,8 +89,6 @@ export type CheckpointInput = Omit<WaitCheckpoint, 'version' | 'lastJob'> & {
   lastJob?: Job<unknown> | undefined;
 };
 
-/** How deep tasks may nest in a checkpoint (CCE sub-jobs nest two or three levels). */
-const MAX_TASK_DEPTH = 32;
 const TASK_STATES: ReadonlySet<string> = new Set<string>([...JOB_STATES, 'skipped']);
 
 /**

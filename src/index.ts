@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export { isTerminal, parseIsoDate, progressOf, JOB_STATES } from './model.js';
+export { isTerminal, parseIsoDate, progressOf, JOB_STATES, MAX_TASK_DEPTH } from './model.js';
 export type { Job, JobError, JobProgress, JobState, Task, TaskState } from './model.js';
 export type { CancelJobOptions, GetJobOptions, JobClient, JobSource, WaitPolicy } from './job-client.js';
 export { WAIT_DEFAULTS, type WaitOptions } from './options.js';

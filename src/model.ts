@@ -68,6 +68,14 @@ export interface Task {
   tasks: Task[];
 }
 
+/**
+ * How deep a job's tasks may nest: `job.tasks` is level 1, their `tasks` level 2, and so on. Real
+ * CCE sub-jobs nest two or three levels; an adapter refuses an answer that nests deeper with
+ * `InvalidResponseError` before any recursive step reads it, and a checkpoint that nests deeper is
+ * refused, so no walk over a task tree goes deeper than this.
+ */
+export const MAX_TASK_DEPTH = 32;
+
 /** Completed (terminal) tasks out of all tasks. */
 export interface JobProgress {
   /** How many top-level tasks are in a terminal state. */

@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { MAX_TASK_DEPTH } from '../../src/model.js';
 
 /**
  * zod schemas of CCE's `GET /api/v3/projects/{project_id}/jobs/{job_id}`. What the adapter relies
  * on (`metadata.uid`, `status.phase` of the job) is checked; sub-jobs are read leniently, and a
  * field only passed along that has an unexpected type is dropped instead of failing the poll.
+ * Sub-jobs nested deeper than `MAX_TASK_DEPTH` (32) levels fail `cceJobSchema` before its recursive
+ * schemas run, so no answer can drive a parse, a mapping or a comparison into a stack overflow.
  */
 
 const optionalString = z.string().optional().catch(undefined);
@@ -58,7 +61,7 @@ export interface CceSubJobRaw {
   [field: string]: unknown;
 }
 
-/** `spec`. Recursive through `subJobs`, hence the declared type. */
+/** `spec`. Recursive through `subJobs`, hence the declared type; `cceJobSchema` bounds its depth first. */
 export const cceJobSpecSchema: z.ZodType<CceJobSpecRaw> = z.looseObject({
   type: optionalString,
   clusterUID: optionalString,
@@ -73,7 +76,7 @@ export const cceJobSpecSchema: z.ZodType<CceJobSpecRaw> = z.looseObject({
     .catch(undefined),
 });
 
-/** A sub-job. */
+/** A sub-job. Recursive through `spec.subJobs`; `cceJobSchema` bounds its depth first. */
 export const cceSubJobSchema: z.ZodType<CceSubJobRaw> = z.looseObject({
   kind: optionalString,
   apiVersion: optionalString,
@@ -93,14 +96,42 @@ function subJob(item: unknown): CceSubJobRaw[] {
   return parsed.success ? [parsed.data] : [];
 }
 
-/** The job answered by `GET …/jobs/{job_id}`. */
-export const cceJobSchema = z.looseObject({
-  kind: optionalString,
-  apiVersion: optionalString,
-  metadata: z.looseObject({ uid: z.string().min(1), creationTimestamp: optionalString, updateTimestamp: optionalString }),
-  spec: cceJobSpecSchema.optional().catch(undefined),
-  status: z.looseObject({ phase: z.string(), reason: optionalString, message: optionalString }),
-});
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Whether a raw job's `spec.subJobs` nest deeper than `MAX_TASK_DEPTH` levels, following what the
+ * schemas recurse into. Level by level, without recursion: it reads each sub-job once at most.
+ */
+function subJobsTooDeep(job: unknown): boolean {
+  let level: unknown[] = [job];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > MAX_TASK_DEPTH) return true;
+    const next: unknown[] = [];
+    for (const item of level) {
+      const subJobs = isRecord(item) && isRecord(item['spec']) ? item['spec']['subJobs'] : undefined;
+      if (Array.isArray(subJobs)) for (const subJob of subJobs) next.push(subJob);
+    }
+    level = next;
+  }
+  return false;
+}
+
+/** The job answered by `GET …/jobs/{job_id}`. Sub-jobs nested deeper than `MAX_TASK_DEPTH` levels fail it. */
+export const cceJobSchema = z.preprocess(
+  (value, ctx) => {
+    if (subJobsTooDeep(value)) ctx.addIssue({ code: 'custom', path: ['spec', 'subJobs'], message: `sub-jobs nest more than ${MAX_TASK_DEPTH} levels deep` });
+    return value;
+  },
+  z.looseObject({
+    kind: optionalString,
+    apiVersion: optionalString,
+    metadata: z.looseObject({ uid: z.string().min(1), creationTimestamp: optionalString, updateTimestamp: optionalString }),
+    spec: cceJobSpecSchema.optional().catch(undefined),
+    status: z.looseObject({ phase: z.string(), reason: optionalString, message: optionalString }),
+  }),
+);
 
 /** A validated CCE job: `job.raw` of a CCE job. */
 export type CceJobRaw = z.infer<typeof cceJobSchema>;

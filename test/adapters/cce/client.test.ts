@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { createCceClient, type CceClient, type CceClientOptions, type CceJob, type CceJobRaw } from '../../../adapters/cce/index.js';
 import { CCE_DOCUMENTED_EXAMPLE, startSimulator, type Simulator } from '../../../src/testing/index.js';
-import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobNotFoundError, type Task } from '../../../src/index.js';
+import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobNotFoundError, MAX_TASK_DEPTH, type Task } from '../../../src/index.js';
 import { CCE_DOCUMENTED_TASKS, CCE_DOCUMENTED_TEXT } from '../../fixtures/vendor-examples.js';
 import { rejectionOf } from '../../helpers/promises.js';
 
@@ -209,6 +209,39 @@ describe('getJob refuses a job it cannot trust', () => {
     const error = await rejectionOf(cce.getJob('job-x'));
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect((error as InvalidResponseError).bodySnippet).toContain('APIG login');
+  });
+});
+
+/** A job whose sub-jobs nest `levels` deep (one sub-job per level), as JSON text built without recursion. */
+function nestedJobBody(uid: string, levels: number): string {
+  let subJobs = '[]';
+  for (let level = levels; level >= 1; level--) subJobs = `[{"kind":"Job","metadata":{"uid":"sub-${level}"},"spec":{"type":"Step","subJobs":${subJobs}},"status":{"phase":"Running"}}]`;
+  return `{"kind":"Job","metadata":{"uid":"${uid}"},"spec":{"type":"CreateCluster","subJobs":${subJobs}},"status":{"phase":"Running"}}`;
+}
+
+function depthOf(tasks: readonly Task[]): number {
+  let depth = 0;
+  for (let level = tasks; level.length > 0; level = level.flatMap((task) => task.tasks)) depth++;
+  return depth;
+}
+
+describe('getJob refuses sub-jobs nested deeper than MAX_TASK_DEPTH', () => {
+  it('reads sub-jobs nested exactly MAX_TASK_DEPTH (32) levels deep', async () => {
+    sim.fault({ type: 'raw', status: 200, path: 'job-x', contentType: 'application/json', body: nestedJobBody('job-x', MAX_TASK_DEPTH) });
+    const job = await cce.getJob('job-x');
+    expect(MAX_TASK_DEPTH).toBe(32);
+    expect(depthOf(job.tasks)).toBe(MAX_TASK_DEPTH);
+  });
+
+  it.each([MAX_TASK_DEPTH + 1, 500, 10_000])('refuses sub-jobs nested %i levels deep with InvalidResponseError, not a stack overflow', async (levels) => {
+    sim.fault({ type: 'raw', status: 200, path: 'job-x', contentType: 'application/json', body: nestedJobBody('job-x', levels) });
+    const error = await rejectionOf(cce.getJob('job-x'));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    const invalid = error as InvalidResponseError;
+    expect(invalid.status).toBe(200);
+    expect(invalid.issues).toHaveLength(1);
+    expect(invalid.issues[0]?.path).toEqual(['spec', 'subJobs']);
+    expect(invalid.issues[0]?.message).toMatch(/more than 32 levels/);
   });
 });
 

@@ -150,3 +150,26 @@ describe('cceJobSchema with a sub-job that is not an object', () => {
     expect(parsed.spec?.subJobs?.[1]?.spec?.subJobs?.map((sub) => sub.metadata?.uid)).toEqual(['sub-2a']);
   });
 });
+
+describe('cceJobSchema refuses sub-jobs nested too deep before it recurses', () => {
+  /** A job whose sub-jobs nest `levels` deep, built without recursion. */
+  const nested = (levels: number): Record<string, unknown> => {
+    let subJobs: unknown[] = [];
+    for (let level = levels; level >= 1; level--) subJobs = [{ metadata: { uid: `sub-${level}` }, spec: { subJobs }, status: { phase: 'Running' } }];
+    return valid({ spec: { subJobs } });
+  };
+
+  it('accepts 32 levels of sub-jobs', () => {
+    expect(cceJobSchema.safeParse(nested(32)).success).toBe(true);
+  });
+
+  it.each([33, 10_000, 100_000])('fails (without throwing) on %i levels, naming spec.subJobs', (levels) => {
+    expect(issuePaths(nested(levels))).toEqual(['spec.subJobs']);
+  });
+
+  it('counts the depth of the deepest branch, not of the first one', () => {
+    const deep = nested(40);
+    const job = valid({ spec: { subJobs: [{ status: { phase: 'Success' } }, ...((deep['spec'] as { subJobs: unknown[] }).subJobs)] } });
+    expect(issuePaths(job)).toEqual(['spec.subJobs']);
+  });
+});
