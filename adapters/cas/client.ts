@@ -1,5 +1,6 @@
 import { JobClientBase } from '../../src/client-base.js';
 import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
+import { InvalidResponseError } from '../../src/errors/invalid-response-error.js';
 import type { GetJobOptions, JobSource } from '../../src/job-client.js';
 import type { WaitOptions } from '../../src/options.js';
 import type { HttpClient } from '../../src/transport/http-client.js';
@@ -17,6 +18,14 @@ export interface CasClientOptions extends HuaweiClientOptions {
    * @default 20
    */
   taskPageSize?: number;
+  /**
+   * The most tasks one poll reads. A job whose `task_count` is larger, or whose pages hold more
+   * tasks than this, is refused with `InvalidResponseError`, as is an answer whose pages end (or
+   * repeat) before `task_count` tasks are in: `job.tasks` is never a partial list. With each page
+   * at most `maxResponseBytes`, this bounds what a poll reads and keeps. From 1 to 1,000,000.
+   * @default 100000
+   */
+  maxTasks?: number;
 }
 
 /** Options of the CAS `getJob`. */
@@ -33,8 +42,6 @@ export interface CasWaitOptions extends WaitOptions<CasJobRaw> {
 
 /** ServiceStage job ids that mean "no such job" (answered with 404). */
 const NOT_FOUND_CODES = new Set(['SVCSTG.00100429']);
-/** The most task pages one poll reads (a guard against a server that never says it is done). */
-const MAX_TASK_PAGES = 500;
 
 /**
  * A client of Huawei Cloud ServiceStage application jobs (`/v2/{project_id}/cas/jobs/{job_id}`).
@@ -49,6 +56,7 @@ export class CasClient extends JobClientBase<CasJobRaw> {
   readonly #transport: HuaweiTransport & { notFound: (error: unknown, jobId: string, vendor: string) => unknown };
   readonly #http: HttpClient;
   readonly #pageSize: number;
+  readonly #maxTasks: number;
 
   /** @internal Use {@link createCasClient}. */
   constructor(options: CasClientOptions) {
@@ -56,16 +64,20 @@ export class CasClient extends JobClientBase<CasJobRaw> {
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'must be an object');
     const pageSize = options.taskPageSize ?? 20;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new InvalidArgumentError('taskPageSize', `must be a whole number from 1 to 1000, got ${String(pageSize)}`);
+    const maxTasks = options.maxTasks ?? 100_000;
+    if (!Number.isInteger(maxTasks) || maxTasks < 1 || maxTasks > 1_000_000) throw new InvalidArgumentError('maxTasks', `must be a whole number from 1 to 1000000, got ${String(maxTasks)}`);
     this.#transport = createHuaweiTransport(options, (code) => NOT_FOUND_CODES.has(code));
     this.#http = this.#transport.http;
     this.#pageSize = pageSize;
+    this.#maxTasks = maxTasks;
     this.endpoint = this.#transport.endpoint;
     this.projectId = this.#transport.projectId;
   }
 
   /**
    * Fetches one job with all its tasks: it reads every page (`limit`/`offset`) until `task_count`
-   * tasks are in, so `job.tasks` is complete, sorted by `TASK_INDEX`.
+   * tasks are in, so `job.tasks` is complete, sorted by `TASK_INDEX`. An answer that cannot give a
+   * complete list (see `maxTasks`) is refused with `InvalidResponseError`.
    */
   async getJob(jobId: string, options: CasGetJobOptions = {}): Promise<CasJob> {
     const path = `${this.#transport.basePath}/v2/${encodeURIComponent(this.projectId)}/cas/jobs/${huaweiJobSegment(jobId)}`;
@@ -73,24 +85,19 @@ export class CasClient extends JobClientBase<CasJobRaw> {
     const tasks = new Map<string, CasTaskRecord>();
     let first: CasJobRaw | undefined;
     try {
-      for (let page = 0, offset = 0; page < MAX_TASK_PAGES; page++) {
+      // Each page must bring a task not seen yet, so this ends after `maxTasks + 1` pages at most.
+      for (let offset = 0; ; ) {
         const query = buildQuery({ instance_id: options.instanceId, limit: this.#pageSize, offset });
-        const { data } = await this.#http.request({ method: 'GET', path: path + query, schema: casJobResponseSchema, signal: options.signal });
+        const { status, data } = await this.#http.request({ method: 'GET', path: path + query, schema: casJobResponseSchema, signal: options.signal });
         first ??= data;
-        let added = 0;
-        for (const task of data.tasks) {
-          if (!tasks.has(task.TASK_ID)) {
-            tasks.set(task.TASK_ID, task);
-            added++;
-          }
-        }
+        const before = tasks.size;
+        for (const task of data.tasks) if (!tasks.has(task.TASK_ID)) tasks.set(task.TASK_ID, task);
         const total = data.task_count ?? first.task_count;
-        if (data.tasks.length === 0 || (total !== undefined && tasks.size >= total) || (total === undefined && data.tasks.length < this.#pageSize)) break;
-        if (added === 0) {
-          // The server answered a page we already have (it ignores `offset`): stop rather than loop.
-          this.#http.warn(`jobwait: ServiceStage repeated a page of tasks for job ${jobId}; ${tasks.size} of ${total ?? '?'} tasks read`);
-          break;
-        }
+        if (total !== undefined && total > this.#maxTasks) throw this.#incomplete(status, path + query, `its task_count ${total} is above maxTasks (${this.#maxTasks})`);
+        if (tasks.size > this.#maxTasks) throw this.#incomplete(status, path + query, `its pages hold more than maxTasks (${this.#maxTasks}) tasks`);
+        if (total === undefined ? data.tasks.length < this.#pageSize : tasks.size >= total) break;
+        // Pages that end or repeat (a server that ignores `offset`) before `task_count` tasks are in.
+        if (tasks.size === before) throw this.#incomplete(status, path + query, `its pages bring no new task after ${tasks.size} of the ${total ?? '?'} tasks`);
         offset += data.tasks.length;
       }
     } catch (error) {
@@ -118,6 +125,11 @@ export class CasClient extends JobClientBase<CasJobRaw> {
 
   protected describe(): Record<string, unknown> {
     return { endpoint: this.endpoint, projectId: this.projectId, ...this.#transport.authorizer.describe };
+  }
+
+  /** The answer cannot give the whole task list: refused, never returned partial. */
+  #incomplete(status: number, path: string, reason: string): InvalidResponseError {
+    return new InvalidResponseError({ status, method: 'GET', url: this.#http.origin + path, reason });
   }
 
   #withInstance(instanceId: string | undefined): JobSource<CasJobRaw> {

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { createCasClient, type CasClient, type CasClientOptions, type CasJob } from '../../../adapters/cas/index.js';
 import { CAS_DOCUMENTED_EXAMPLE, startSimulator, type CasTaskScript, type Simulator } from '../../../src/testing/index.js';
 import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobNotFoundError } from '../../../src/index.js';
@@ -290,9 +290,7 @@ describe('getJob reads every page of tasks', () => {
     expect(pages()).toHaveLength(1);
   });
 
-  it('stops when the server repeats the same page, and returns what it has with the announced total', async () => {
-    const warn = vi.fn();
-    const quiet = connect({ logger: { warn } });
+  it('refuses a server that repeats the same page with InvalidResponseError instead of a partial task list', async () => {
     const body = {
       job: { JOB_ID: 'JOB-loop', EXECUTION_STATUS: 'RUNNING' },
       tasks: [
@@ -303,16 +301,13 @@ describe('getJob reads every page of tasks', () => {
       task_count: 10,
     };
     rawBody(body, 50);
-    const job = await quiet.getJob('JOB-loop');
-    expect(sim.requests.length).toBeLessThanOrEqual(3);
-    expect(sim.requests.length).toBeGreaterThanOrEqual(2);
-    expect(job.tasks.map((t) => t.id)).toEqual(['T-1', 'T-2', 'T-3']);
-    expect(job.progress).toEqual({ completed: 1, total: 10 });
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]?.[0])).toContain('JOB-loop');
+    const error = await rejectionOf(cas.getJob('JOB-loop'));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect((error as InvalidResponseError).message).toMatch(/3 of the 10 tasks/);
+    expect(sim.requests).toHaveLength(2);
   });
 
-  it('stops at a page with zero tasks even when task_count promises more', async () => {
+  it('refuses a page with zero tasks before task_count tasks are in with InvalidResponseError', async () => {
     const id = sim.cas.addJob({ tasks: manyTasks(45), steps: [{ status: 'RUNNING' }] });
     sim.fault({
       type: 'raw',
@@ -320,10 +315,53 @@ describe('getJob reads every page of tasks', () => {
       contentType: 'application/json',
       body: JSON.stringify({ job: { JOB_ID: id, EXECUTION_STATUS: 'RUNNING' }, tasks: [], task_count: 45 }),
     });
-    const job = await cas.getJob(id);
+    const error = await rejectionOf(cas.getJob(id));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect((error as InvalidResponseError).message).toMatch(/20 of the 45 tasks/);
     expect(pages().map(([offset]) => offset)).toEqual(['0', '20']);
+  });
+
+  it('reads past 500 pages: 520 tasks one a page, the failed last task\'s ECC00011 found', { timeout: 30_000 }, async () => {
+    const tasks = manyTasks(520);
+    const statuses = tasks.map((_, i) => (i === 519 ? 'FAILED' : 'SUCCEEDED'));
+    const messages = tasks.map((_, i) => (i === 519 ? '{ "Message" : "ECC00011", "Detail" : "Building failed." }' : '{}'));
+    const id = sim.cas.addJob({ tasks, steps: [{ status: 'FAILED', taskStatuses: statuses, taskMessages: messages }] });
+    const job = await connect({ taskPageSize: 1 }).getJob(id);
+    expect(pages()).toHaveLength(520);
+    expect(job.tasks).toHaveLength(520);
+    expect(job.progress).toEqual({ completed: 520, total: 520 });
+    expect(job.error).toEqual({ code: 'ECC00011', message: 'Building failed.', target: 'step-520' });
+  });
+
+  it('refuses a task_count above maxTasks after the first page, without reading on', async () => {
+    rawBody({ job: { JOB_ID: 'JOB-huge', EXECUTION_STATUS: 'RUNNING' }, tasks: manyTasks(20).map((t) => ({ ...t, TASK_STATUS: 'RUNNING' })), task_count: 1_000_000_000 }, 5);
+    const error = await rejectionOf(cas.getJob('JOB-huge'));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect((error as InvalidResponseError).message).toMatch(/task_count 1000000000 is above maxTasks \(100000\)/);
+    expect(sim.requests).toHaveLength(1);
+  });
+
+  it('refuses a job whose pages hold more than maxTasks tasks when the server gives no task_count', async () => {
+    const capped = connect({ maxTasks: 25, taskPageSize: 10 });
+    for (let page = 0; page < 5; page++) {
+      rawBody({ job: { JOB_ID: 'JOB-endless', EXECUTION_STATUS: 'RUNNING' }, tasks: manyTasks(10).map((t, i) => ({ ...t, TASK_ID: `T-${page}-${i}`, TASK_STATUS: 'RUNNING' })) });
+    }
+    const error = await rejectionOf(capped.getJob('JOB-endless'));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect((error as InvalidResponseError).message).toMatch(/more than maxTasks \(25\)/);
+    expect(sim.requests).toHaveLength(3);
+  });
+
+  it('keeps every task sent when task_count is smaller, and reads no further page', async () => {
+    rawBody({ job: { JOB_ID: 'JOB-x', EXECUTION_STATUS: 'RUNNING' }, tasks: manyTasks(20).map((t) => ({ ...t, TASK_STATUS: 'SUCCEEDED' })), task_count: 5 }, 5);
+    const job = await cas.getJob('JOB-x');
+    expect(sim.requests).toHaveLength(1);
     expect(job.tasks).toHaveLength(20);
-    expect(job.progress?.total).toBe(45);
+    expect(job.progress).toEqual({ completed: 20, total: 20 });
+  });
+
+  it.each([0, -1, 1.5, 1_000_001, Number.NaN, '100'])('refuses the maxTasks %s with InvalidArgumentError', (max) => {
+    expect(() => createCasClient({ endpoint: sim.url, projectId: PROJECT, auth: { token: TOKEN }, maxTasks: max as number })).toThrow(InvalidArgumentError);
   });
 
   it('stops after a short page when the server gives no task_count', async () => {
