@@ -194,8 +194,10 @@ export class OntapSimulation {
     for (const [key, value] of params) {
       if (!['fields', 'max_records', 'order_by', 'return_records', 'return_timeout', 'start.index'].includes(key)) filters.push([key, value]);
     }
+    const order = parseOrderBy(params.getAll('order_by'));
+    if (order === undefined) return HttpResponse.json({ error: { message: `Unexpected argument "order_by=${params.getAll('order_by').join(',')}".`, code: '262179' } }, { status: 400 });
     const now = Date.now();
-    const matched: SimJob[] = [];
+    const matched: { job: SimJob; record: Record<string, unknown> }[] = [];
     for (const job of this.#candidates(filters)) {
       const peeked = job.lifecycle.peek(now);
       if (peeked.kind !== 'visible') {
@@ -204,14 +206,16 @@ export class OntapSimulation {
         if (peeked.reason === 'deleted') this.#maybeHidden.delete(job); // for good
         continue;
       }
-      if (!filters.every(([key, value]) => matchesOntapFilter(lookup(this.#record(job, peeked.step, now), key), value))) continue;
-      matched.push(job);
+      const record = this.#record(job, peeked.step, now);
+      if (!filters.every(([key, value]) => matchesOntapFilter(lookup(record, key), value))) continue;
+      matched.push({ job, record });
     }
+    if (order.length > 0) matched.sort((a, b) => compareRecords(a.record, b.record, order));
     if (params.get('return_records') === 'false') {
       return HttpResponse.json({ num_records: matched.length });
     }
     // A collection read of a job counts as a poll of it (batched polling reads jobs this way).
-    const page = matched.slice(start, start + maxRecords).map((job) => {
+    const page = matched.slice(start, start + maxRecords).map(({ job }) => {
       const view = job.lifecycle.poll(now);
       const record = view.kind === 'visible' ? this.#record(job, view.step, now) : {};
       return project(record, fields);
@@ -307,8 +311,46 @@ function matchOne(actual: unknown, filter: string): boolean {
   return text.toLowerCase() === filter.toLowerCase();
 }
 
+/** One `order_by` key: a (dotted) field and its direction. */
+interface OrderKey {
+  field: string;
+  descending: boolean;
+}
+
+/**
+ * ONTAP's `order_by`: `field [asc|desc]`, several joined with commas (or given as several
+ * parameters), each later one breaking the ties of those before; `asc` by default. `undefined` for
+ * a direction that is neither.
+ */
+function parseOrderBy(values: readonly string[]): OrderKey[] | undefined {
+  const keys: OrderKey[] = [];
+  for (const item of values.flatMap((value) => value.split(','))) {
+    const [field, direction = 'asc', ...rest] = item.trim().split(/\s+/);
+    if (field === undefined || field === '') continue;
+    const lower = direction.toLowerCase();
+    if (rest.length > 0 || (lower !== 'asc' && lower !== 'desc')) return undefined;
+    keys.push({ field, descending: lower === 'desc' });
+  }
+  return keys;
+}
+
+/** Numbers compare as numbers, anything else as text; a record without the field sorts as the largest. */
+function compareRecords(a: Record<string, unknown>, b: Record<string, unknown>, order: readonly OrderKey[]): number {
+  for (const { field, descending } of order) {
+    const x = lookup(a, field);
+    const y = lookup(b, field);
+    let result: number;
+    if (x === undefined || x === null || y === undefined || y === null) result = (x === undefined || x === null ? 1 : 0) - (y === undefined || y === null ? 1 : 0);
+    else if (typeof x === 'number' && typeof y === 'number') result = x - y;
+    else result = String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
+    if (result !== 0) return descending ? -result : result;
+  }
+  return 0;
+}
+
+/** A record as `fields` asks: ONTAP returns only the key (`uuid`) and `_links` when `fields` is absent. */
 function project(record: Record<string, unknown>, fields: string[]): Record<string, unknown> {
-  if (fields.length === 0 || fields.includes('*') || fields.includes('**')) return record;
+  if (fields.includes('*') || fields.includes('**')) return record;
   const out: Record<string, unknown> = { uuid: record['uuid'], _links: record['_links'] };
   for (const field of fields) {
     const top = field.split('.', 1)[0] as string;

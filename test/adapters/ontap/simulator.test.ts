@@ -245,11 +245,11 @@ describe('OntapSimulation over HTTP', () => {
       sim.ontap.addJob({ hiddenForPolls: 5 });
       const deleted = sim.ontap.addJob();
       sim.ontap.deleteJob(deleted);
-      const { status, page } = await list();
+      const { status, page } = await list({ fields: 'state' });
       expect(status).toBe(200);
       expect(page.num_records).toBe(2);
       expect(page.records.map((r) => r['uuid']).sort()).toEqual([a, b].sort());
-      expect(page._links.self.href).toBe('/api/cluster/jobs');
+      expect(page._links.self.href).toBe('/api/cluster/jobs?fields=state');
       expect(page._links.next).toBeUndefined();
       expect(page.records.find((r) => r['uuid'] === a)).toMatchObject({ state: 'running', _links: { self: { href: `/api/cluster/jobs/${a}` } } });
     });
@@ -304,6 +304,50 @@ describe('OntapSimulation over HTTP', () => {
       const [record] = page.records;
       expect(Object.keys(record ?? {}).sort()).toEqual(['_links', 'state', 'svm', 'uuid']);
       expect(record).toMatchObject({ uuid, state: 'failure', svm: { name: 'vs1' }, _links: { self: { href: `/api/cluster/jobs/${uuid}` } } });
+    });
+
+    it('returns only uuid and _links per record when fields is absent, as ONTAP does', async () => {
+      const uuid = sim.ontap.addJob({ description: 'Cluster Backup Job', svm: { name: 'vs1', uuid: 's-1' }, steps: one('failure', { code: 3, message: 'bad' }) });
+      const { page } = await list({ state: 'failure' });
+      expect(page.records).toEqual([{ uuid, _links: { self: { href: `/api/cluster/jobs/${uuid}` } } }]);
+    });
+
+    it('orders by one field with order_by, ascending by default', async () => {
+      const b = sim.ontap.addJob({ description: 'b', steps: one('running') });
+      const c = sim.ontap.addJob({ description: 'c', steps: one('running') });
+      const a = sim.ontap.addJob({ description: 'a', steps: one('running') });
+      const uuids = async (query: Record<string, string>): Promise<unknown[]> => (await list(query)).page.records.map((r) => r['uuid']);
+      expect(await uuids({ order_by: 'description' })).toEqual([a, b, c]);
+      expect(await uuids({ order_by: 'description asc' })).toEqual([a, b, c]);
+      expect(await uuids({ order_by: 'description desc' })).toEqual([c, b, a]);
+    });
+
+    it('orders numbers as numbers, and by several fields, each later one breaking ties', async () => {
+      const ten = sim.ontap.addJob({ description: 'x', steps: one('failure', { code: 10 }) });
+      const nine = sim.ontap.addJob({ description: 'y', steps: one('failure', { code: 9 }) });
+      const tenToo = sim.ontap.addJob({ description: 'z', steps: one('failure', { code: 10 }) });
+      const uuids = async (query: Record<string, string>): Promise<unknown[]> => (await list(query)).page.records.map((r) => r['uuid']);
+      expect(await uuids({ order_by: 'code' })).toEqual([nine, ten, tenToo]);
+      expect(await uuids({ order_by: 'code desc,description desc' })).toEqual([tenToo, ten, nine]);
+      expect(await uuids({ order_by: 'code,description desc' })).toEqual([nine, tenToo, ten]);
+    });
+
+    it('pages over the ordered collection, the next link keeping order_by', async () => {
+      const ids = ['d', 'a', 'c', 'b'].map((description) => [description, sim.ontap.addJob({ description, steps: one('running') })] as const);
+      const sorted = [...ids].sort(([x], [y]) => x.localeCompare(y)).map(([, uuid]) => uuid);
+      const first = await list({ order_by: 'description', max_records: '3', fields: 'description' });
+      expect(first.page.records.map((r) => r['uuid'])).toEqual(sorted.slice(0, 3));
+      const next = first.page._links.next?.href;
+      expect(new URL(String(next), 'http://x').searchParams.get('order_by')).toBe('description');
+      const second = (await call('GET', String(next))).body as unknown as Collection;
+      expect(second.records.map((r) => r['uuid'])).toEqual(sorted.slice(3));
+    });
+
+    it('refuses an order_by direction other than asc or desc with 400', async () => {
+      sim.ontap.addJob({ steps: one('running') });
+      const { status, body } = await list({ order_by: 'description up' });
+      expect(status).toBe(400);
+      expect(body).toMatchObject({ error: { code: '262179' } });
     });
 
     it('returns whole records for fields=*', async () => {
@@ -397,12 +441,12 @@ describe('OntapSimulation over HTTP', () => {
       const a = sim.ontap.addJob({ uuid: upper, steps: [{ state: 'running' }] });
       const b = sim.ontap.addJob(running);
       sim.ontap.addJob({ uuid: upper, steps: [{ state: 'success' }] });
-      const fast = await records({ uuid: `${b}|${a.toLowerCase()}` });
+      const fast = await records({ uuid: `${b}|${a.toLowerCase()}`, fields: 'state' });
       expect(fast.map((r) => [r['uuid'], r['state']])).toEqual([
         [upper, 'success'],
         [b, 'running'],
       ]);
-      expect(await records({ uuid: scanned([b, a.toLowerCase()]) })).toEqual(fast);
+      expect(await records({ uuid: scanned([b, a.toLowerCase()]), fields: 'state' })).toEqual(fast);
     });
 
     it('pages with max_records and next links as a scan does', async () => {
@@ -441,7 +485,7 @@ describe('OntapSimulation over HTTP', () => {
     it('advances the scripts of the jobs it answers, as a scan does', async () => {
       const a = sim.ontap.addJob();
       const seen: unknown[] = [];
-      for (let i = 0; i < 3; i++) seen.push((await records({ uuid: a }))[0]?.['state']);
+      for (let i = 0; i < 3; i++) seen.push((await records({ uuid: a, fields: 'state' }))[0]?.['state']);
       expect(seen).toEqual(['queued', 'running', 'success']);
     });
 
