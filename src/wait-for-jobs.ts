@@ -1,4 +1,4 @@
-import { setMaxListeners } from 'node:events';
+import { offAbort, onAbort } from './abort-listeners.js';
 import { planNextPoll, type NextPoll } from './backoff.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
 import { JobNotFoundError } from './errors/job-not-found-error.js';
@@ -106,12 +106,11 @@ export async function waitForJobs<TRaw>(client: JobSource<TRaw>, ids: readonly s
     return waitBatched(client as BatchJobSource<TRaw>, ids, resolved, failFast);
   }
 
+  // Every wait of the fleet listens to this one signal, through its one listener (abort-listeners).
   const stop = new AbortController();
-  // Every wait of the fleet listens to this one signal: no listener limit on it.
-  setMaxListeners(0, stop.signal);
-  const onAbort = (): void => stop.abort(resolved.signal?.reason);
-  if (resolved.signal?.aborted) onAbort();
-  else resolved.signal?.addEventListener('abort', onAbort, { once: true });
+  const abortFleet = (): void => stop.abort(resolved.signal?.reason);
+  if (resolved.signal?.aborted) abortFleet();
+  else if (resolved.signal) onAbort(resolved.signal, abortFleet);
   const deadline = performance.now() + resolved.timeoutMs;
   const gate = new RequestLimiter({ maxConcurrent: concurrency });
   const gated: JobSource<TRaw> = {
@@ -147,7 +146,7 @@ export async function waitForJobs<TRaw>(client: JobSource<TRaw>, ids: readonly s
     if (firstFailure) throw firstFailure.error;
     return outcomes;
   } finally {
-    resolved.signal?.removeEventListener('abort', onAbort);
+    if (resolved.signal) offAbort(resolved.signal, abortFleet);
   }
 }
 

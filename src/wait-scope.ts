@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { offAbort, onAbort } from './abort-listeners.js';
 import { now } from './clock.js';
 import { MAX_TIMER_MS } from './options.js';
 
@@ -49,7 +50,7 @@ export class WaitScope {
         this.#checkDeadline(); // a deadline that passed unobserved came first
         this.#stop('aborted');
       };
-      userSignal.addEventListener('abort', this.#onUserAbort, { once: true });
+      onAbort(userSignal, this.#onUserAbort);
     }
   }
 
@@ -154,7 +155,7 @@ export class WaitScope {
 
   /** Removes the listener on the caller's signal and clears the timer. Idempotent. */
   dispose(): void {
-    if (this.#onUserAbort) this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
+    if (this.#onUserAbort) offAbort(this.#userSignal as AbortSignal, this.#onUserAbort);
     this.#clearTimer();
     this.#onStop = undefined;
     this.#controller = undefined;
@@ -173,7 +174,7 @@ export class WaitScope {
     if (this.#stopReason) return;
     this.#stopReason = reason;
     this.#clearTimer();
-    if (this.#onUserAbort) this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
+    if (this.#onUserAbort) offAbort(this.#userSignal as AbortSignal, this.#onUserAbort);
     this.#controller?.abort(this.#stopError());
     const onStop = this.#onStop;
     this.#onStop = undefined;

@@ -7,6 +7,7 @@ import { AuthenticationError } from '../errors/authentication-error.js';
 import { InvalidResponseError, type ResponseIssue } from '../errors/invalid-response-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
+import { offAbort, onAbort } from '../abort-listeners.js';
 import type { ResolvedClientOptions, TlsOptions } from './client-options.js';
 import { delay } from './delay.js';
 import { RequestLimiter } from './limiter.js';
@@ -234,8 +235,8 @@ export class HttpClient {
       controller.abort();
     }, options.requestTimeoutMs);
     const onCallerAbort = (): void => controller.abort();
-    request.signal?.addEventListener('abort', onCallerAbort, { once: true });
     if (request.signal?.aborted) controller.abort();
+    else if (request.signal) onAbort(request.signal, onCallerAbort);
     const started = performance.now();
 
     let status = 0;
@@ -258,7 +259,7 @@ export class HttpClient {
       throw this.#networkError(request.method, url, error, timedOut);
     } finally {
       clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onCallerAbort);
+      if (request.signal) offAbort(request.signal, onCallerAbort);
       release();
     }
 
