@@ -12,7 +12,7 @@ import { JobwaitError, type JobwaitErrorCode } from '../errors/index.js';
  * | 4 | job not found |
  * | 5 | the job was cancelled |
  * | 6 | authentication refused (401/403) |
- * | 7 | any other API, network or response error |
+ * | 7 | any other API, network or response error (or the client was closed) |
  * | 130 | interrupted (Ctrl-C / SIGTERM) |
  */
 export const EXIT = Object.freeze({
@@ -43,6 +43,7 @@ export const EXIT_BY_ERROR_CODE: Readonly<Record<JobwaitErrorCode, ExitCode>> = 
   INVALID_RESPONSE: EXIT.API_ERROR,
   UNSUPPORTED: EXIT.USAGE,
   ABORTED: EXIT.INTERRUPTED,
+  CLIENT_CLOSED: EXIT.API_ERROR,
 });
 
 /** A mistake on the command line: exit 2, with the message (never a flag's value). */
