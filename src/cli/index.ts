@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { parseCommandLine, USAGE, type ParsedArgs } from './args.js';
 import type { ConfigContext } from './config.js';
 import type { CommandContext } from './context.js';
-import { EXIT, errorCodeOf, exitCodeFor, UsageError } from './exit-codes.js';
-import { makeStyler, type Io } from './output.js';
+import { EXIT, exitCodeFor, UsageError } from './exit-codes.js';
+import { errorLine, makeStyler, type Io } from './output.js';
+import { terminalSafe } from './terminal-text.js';
 import { ACTIONS, actionCommand, type Action } from './commands/actions.js';
 import { demoCommand } from './commands/demo.js';
 import { getCommand } from './commands/get.js';
@@ -32,9 +33,7 @@ async function readStdin(): Promise<string> {
 }
 
 function printError(io: Io, error: unknown): void {
-  const style = makeStyler(io, io.stderr);
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`${style('red', 'jobwait:')} ${errorCodeOf(error)}: ${message}\n`);
+  io.stderr.write(errorLine(error, makeStyler(io, io.stderr)));
   if (error instanceof UsageError) io.stderr.write('Run `jobwait --help` for usage.\n');
 }
 
@@ -76,7 +75,7 @@ export async function main(argv: readonly string[], io: Io, signal: AbortSignal)
       flags: args.flags,
       env: io.env,
       readStdin,
-      logger: { warn: (message) => void io.stderr.write(`jobwait: warning: ${message}\n`) },
+      logger: { warn: (message) => void io.stderr.write(`jobwait: warning: ${terminalSafe(message)}\n`) },
     };
     return await dispatch(args, { args, io, config, signal });
   } catch (error) {
