@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseCommandLine, USAGE, type ParsedArgs } from './args.js';
 import type { ConfigContext } from './config.js';
 import type { CommandContext } from './context.js';
+import { watchOutput } from './closed-output.js';
 import { EXIT, exitCodeFor, UsageError } from './exit-codes.js';
 import { errorLine, makeStyler, type Io } from './output.js';
 import { terminalSafe } from './terminal-text.js';
@@ -86,6 +87,8 @@ export async function main(argv: readonly string[], io: Io, signal: AbortSignal)
 
 function run(): void {
   const controller = new AbortController();
+  // A closed stdout or stderr (`| head -1`) stops the command quietly: nothing more is printed.
+  const output = watchOutput(process.stdout, process.stderr, () => controller.abort(new Error('the output was closed')));
   let interrupts = 0;
   const onSignal = (name: NodeJS.Signals): void => {
     interrupts += 1;
@@ -95,16 +98,16 @@ function run(): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  const io: Io = { stdout: output.stdout, stderr: output.stderr, env: process.env };
   main(process.argv.slice(2), io, controller.signal).then(
     (code) => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      process.exitCode = code;
+      process.exitCode = output.closed ? EXIT.OUTPUT_CLOSED : code;
     },
     (error: unknown) => {
       printError(io, error);
-      process.exitCode = EXIT.API_ERROR;
+      process.exitCode = output.closed ? EXIT.OUTPUT_CLOSED : EXIT.API_ERROR;
     },
   );
 }
