@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { setClosingSignal } from './client-closing.js';
 import type { GetJobOptions, JobClient, WaitPolicy } from './job-client.js';
 import type { Job } from './model.js';
 import type { WaitOptions } from './options.js';
@@ -8,9 +9,16 @@ import { watchJob } from './watch-job.js';
 /**
  * What every vendor client shares: waiting through the core poller, `close()` with
  * `Symbol.asyncDispose`, and a secret-free face for `util.inspect` and `JSON.stringify`.
- * A subclass implements `vendor`, `getJob`, `close` and `describe`.
+ * A subclass implements `vendor`, `getJob`, `closeConnections` and `describe`.
  */
 export abstract class JobClientBase<TRaw> implements JobClient<TRaw> {
+  /** Aborted by `close()`: every wait on this client observes it. */
+  readonly #closing = new AbortController();
+
+  constructor() {
+    setClosingSignal(this, this.#closing.signal);
+  }
+
   /** The vendor's name, as `Job.vendor` carries it (`'ontap'`, `'cas'`, `'cce'`). */
   abstract readonly vendor: string;
   /** Vendor limits on waiting, applied by the poller; see {@link WaitPolicy}. */
@@ -19,8 +27,19 @@ export abstract class JobClientBase<TRaw> implements JobClient<TRaw> {
   /** Fetches one job; a job that does not exist rejects with `JobNotFoundError`. */
   abstract getJob(id: string, options?: GetJobOptions): Promise<Job<TRaw>>;
 
-  /** Closes the client's connections (not a caller's own `dispatcher`). Safe to call twice. */
-  abstract close(): Promise<void>;
+  /**
+   * Closes the client: its running waits (`waitForJob`, `watchJob`, `waitForJobs`, standalone or
+   * not) reject at once with `ClientClosedError`, even while they sleep between polls, and so does
+   * any wait or request made afterwards. Then it closes the client's connections (not a caller's
+   * own `dispatcher`). Safe to call twice.
+   */
+  close(): Promise<void> {
+    this.#closing.abort();
+    return this.closeConnections();
+  }
+
+  /** Closes the client's connections, for {@link close}; called once the waits were told. */
+  protected abstract closeConnections(): Promise<void>;
 
   /** What `util.inspect` and `JSON.stringify` show: never a credential. */
   protected abstract describe(): Record<string, unknown>;

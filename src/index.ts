@@ -30,6 +30,7 @@ export { parseRetryAfter } from './transport/retry-after.js';
 export {
   ApiError,
   AuthenticationError,
+  ClientClosedError,
   InvalidArgumentError,
   InvalidResponseError,
   JobCancelledError,
@@ -45,6 +46,7 @@ export {
 export type {
   ApiErrorOptions,
   CancelOutcome,
+  ClientClosedErrorOptions,
   InvalidResponseErrorOptions,
   JobNotFoundErrorOptions,
   JobTimeoutErrorOptions,

@@ -1,6 +1,8 @@
+import { ClientClosedError } from './errors/client-closed-error.js';
 import { JobCancelledError } from './errors/job-cancelled-error.js';
 import { JobFailedError } from './errors/job-failed-error.js';
 import { JobNotFoundError } from './errors/job-not-found-error.js';
+import { WaitAbortedError } from './errors/wait-aborted-error.js';
 import { jobChanged } from './job-changes.js';
 import type { Job } from './model.js';
 import { isTransient, outcomeKey, retryAfterOf } from './transient.js';
@@ -64,4 +66,14 @@ export function terminalError<TRaw>(job: Job<TRaw>, throwOnFailure: boolean): Er
   if (job.state === 'failed') return new JobFailedError(job);
   if (job.state === 'cancelled') return new JobCancelledError(job);
   return undefined;
+}
+
+/**
+ * The error of a wait stopped before its deadline: `ClientClosedError` when its client was closed,
+ * `WaitAbortedError` (with the signal's reason) when the caller aborted.
+ * @internal
+ */
+export function interruptedError<TRaw>(reason: 'aborted' | 'closed', state: PollState<TRaw>, context: { vendor: string; jobId: string; abortReason: unknown }): ClientClosedError<TRaw> | WaitAbortedError<TRaw> {
+  if (reason === 'closed') return new ClientClosedError({ vendor: context.vendor, jobId: context.jobId, lastJob: state.last });
+  return new WaitAbortedError({ vendor: context.vendor, jobId: context.jobId, lastJob: state.last, cause: context.abortReason });
 }

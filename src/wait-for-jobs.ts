@@ -1,14 +1,14 @@
-import { setMaxListeners } from 'node:events';
+import { offAbort, onAbort } from './abort-listeners.js';
 import { planNextPoll, type NextPoll } from './backoff.js';
+import { closingSignalOf, setClosingSignal } from './client-closing.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
 import { JobNotFoundError } from './errors/job-not-found-error.js';
 import { JobTimeoutError } from './errors/job-timeout-error.js';
-import { WaitAbortedError } from './errors/wait-aborted-error.js';
 import type { GetJobOptions, JobSource } from './job-client.js';
 import { isTerminal, type Job } from './model.js';
 import { resolveWaitOptions, type ResolvedWaitOptions, type WaitOptions } from './options.js';
 import { RequestLimiter } from './transport/limiter.js';
-import { countOutcome, recordFailure, recordSnapshot, terminalError, type PollState } from './poll-state.js';
+import { countOutcome, interruptedError, recordFailure, recordSnapshot, terminalError, type PollState } from './poll-state.js';
 import { waitForJob } from './wait-for-job.js';
 import { WaitScope } from './wait-scope.js';
 
@@ -106,12 +106,11 @@ export async function waitForJobs<TRaw>(client: JobSource<TRaw>, ids: readonly s
     return waitBatched(client as BatchJobSource<TRaw>, ids, resolved, failFast);
   }
 
+  // Every wait of the fleet listens to this one signal, through its one listener (abort-listeners).
   const stop = new AbortController();
-  // Every wait of the fleet listens to this one signal: no listener limit on it.
-  setMaxListeners(0, stop.signal);
-  const onAbort = (): void => stop.abort(resolved.signal?.reason);
-  if (resolved.signal?.aborted) onAbort();
-  else resolved.signal?.addEventListener('abort', onAbort, { once: true });
+  const abortFleet = (): void => stop.abort(resolved.signal?.reason);
+  if (resolved.signal?.aborted) abortFleet();
+  else if (resolved.signal) onAbort(resolved.signal, abortFleet);
   const deadline = performance.now() + resolved.timeoutMs;
   const gate = new RequestLimiter({ maxConcurrent: concurrency });
   const gated: JobSource<TRaw> = {
@@ -126,6 +125,9 @@ export async function waitForJobs<TRaw>(client: JobSource<TRaw>, ids: readonly s
       }
     },
   };
+  // Closing the client ends the fleet's waits as it ends a single one.
+  const closing = closingSignalOf(client);
+  if (closing) setClosingSignal(gated, closing);
 
   let firstFailure: { error: unknown } | undefined;
   try {
@@ -147,7 +149,7 @@ export async function waitForJobs<TRaw>(client: JobSource<TRaw>, ids: readonly s
     if (firstFailure) throw firstFailure.error;
     return outcomes;
   } finally {
-    resolved.signal?.removeEventListener('abort', onAbort);
+    if (resolved.signal) offAbort(resolved.signal, abortFleet);
   }
 }
 
@@ -165,19 +167,19 @@ interface Tracked<TRaw> extends PollState<TRaw> {
 async function waitBatched<TRaw>(client: BatchJobSource<TRaw>, ids: readonly string[], o: ResolvedWaitOptions<TRaw>, failFast: boolean): Promise<JobOutcome<TRaw>[]> {
   const tracked = new Map<string, Tracked<TRaw>>();
   for (const id of ids) if (!tracked.has(id)) tracked.set(id, { id, polls: 0, step: 0, last: undefined, lastError: undefined, outcomes: {}, outcome: undefined });
-  const scope = new WaitScope(o.signal, o.timeoutMs);
+  const scope = new WaitScope(o.signal, o.timeoutMs, undefined, closingSignalOf(client));
   const settle = (t: Tracked<TRaw>, outcome: { job: Job<TRaw> } | { error: unknown }): void => {
     t.outcome = 'job' in outcome ? { id: t.id, status: 'fulfilled', job: outcome.job } : { id: t.id, status: 'rejected', error: outcome.error };
   };
   const stopAll = (pending: Tracked<TRaw>[], inFlight: boolean): void => {
+    const reason = scope.stopReason;
     for (const t of pending) {
-      if (inFlight && scope.stopReason === 'deadline') countOutcome(t, 'DEADLINE');
-      settle(t, {
-        error:
-          scope.stopReason === 'aborted'
-            ? new WaitAbortedError({ vendor: client.vendor, jobId: t.id, lastJob: t.last, cause: scope.abortReason })
-            : new JobTimeoutError({ vendor: client.vendor, jobId: t.id, lastJob: t.last, elapsedMs: scope.elapsed(), polls: t.polls, outcomes: t.outcomes, cause: t.lastError }),
-      });
+      if (reason === 'aborted' || reason === 'closed') {
+        settle(t, { error: interruptedError(reason, t, { vendor: client.vendor, jobId: t.id, abortReason: scope.abortReason }) });
+        continue;
+      }
+      if (inFlight) countOutcome(t, 'DEADLINE');
+      settle(t, { error: new JobTimeoutError({ vendor: client.vendor, jobId: t.id, lastJob: t.last, elapsedMs: scope.elapsed(), polls: t.polls, outcomes: t.outcomes, cause: t.lastError }) });
     }
   };
   let step = 0;

@@ -1,15 +1,16 @@
 import { setMaxListeners } from 'node:events';
+import { offAbort, onAbort } from './abort-listeners.js';
 import { now } from './clock.js';
 import { MAX_TIMER_MS } from './options.js';
 
 /** Why a scope stopped. @internal */
-export type StopReason = 'aborted' | 'deadline';
+export type StopReason = 'aborted' | 'deadline' | 'closed';
 
 const noop = (): void => {};
 
 /**
- * One wait's lifetime: the caller's signal and the deadline, abortable sleeps and requests, and a
- * `dispose` that leaves no timer and no listener behind.
+ * One wait's lifetime: the caller's signal, the client's closing signal and the deadline, abortable
+ * sleeps and requests, and a `dispose` that leaves no timer and no listener behind.
  *
  * It is built to be small while a wait sleeps, since a process may hold thousands of waits: one
  * timer at a time (the sleep's, or the deadline's while a request runs), one pending operation, and
@@ -22,6 +23,8 @@ export class WaitScope {
   readonly deadline: number;
   readonly #userSignal: AbortSignal | undefined;
   readonly #onUserAbort: (() => void) | undefined;
+  readonly #closing: AbortSignal | undefined;
+  readonly #onClose: (() => void) | undefined;
   #stopReason: StopReason | undefined;
   /** The signal of the request in flight (made by `signal`, dropped when its `race` settles). */
   #controller: AbortController | undefined;
@@ -34,13 +37,17 @@ export class WaitScope {
    * @param timeoutMs - from `startedAt` to the deadline (`Infinity` for none).
    * @param startedAt - when the wait began, in `now()` time: now, or earlier for a resumed wait. A
    * deadline already past stops the scope at once.
+   * @param closing - aborts when the client is closed (see `closingSignalOf`): the scope stops as `closed`.
    */
-  constructor(userSignal: AbortSignal | undefined, timeoutMs: number, startedAt?: number) {
+  constructor(userSignal: AbortSignal | undefined, timeoutMs: number, startedAt?: number, closing?: AbortSignal) {
     const current = now();
     this.startedAt = startedAt ?? current;
     this.deadline = this.startedAt + timeoutMs;
     this.#userSignal = userSignal;
-    if (userSignal?.aborted) {
+    this.#closing = closing;
+    if (closing?.aborted) {
+      this.#stop('closed');
+    } else if (userSignal?.aborted) {
       this.#stop('aborted');
     } else if (this.deadline <= current) {
       this.#stop('deadline');
@@ -49,7 +56,11 @@ export class WaitScope {
         this.#checkDeadline(); // a deadline that passed unobserved came first
         this.#stop('aborted');
       };
-      userSignal.addEventListener('abort', this.#onUserAbort, { once: true });
+      onAbort(userSignal, this.#onUserAbort);
+    }
+    if (closing && !this.#stopReason) {
+      this.#onClose = (): void => this.#stop('closed');
+      onAbort(closing, this.#onClose);
     }
   }
 
@@ -152,12 +163,18 @@ export class WaitScope {
     });
   }
 
-  /** Removes the listener on the caller's signal and clears the timer. Idempotent. */
+  /** Removes the listeners on the signals and clears the timer. Idempotent. */
   dispose(): void {
-    if (this.#onUserAbort) this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
+    this.#unlisten();
     this.#clearTimer();
     this.#onStop = undefined;
     this.#controller = undefined;
+  }
+
+  /** Removes the listeners on the caller's signal and on the closing one. */
+  #unlisten(): void {
+    if (this.#onUserAbort) offAbort(this.#userSignal as AbortSignal, this.#onUserAbort);
+    if (this.#onClose) offAbort(this.#closing as AbortSignal, this.#onClose);
   }
 
   #checkDeadline(): void {
@@ -173,7 +190,7 @@ export class WaitScope {
     if (this.#stopReason) return;
     this.#stopReason = reason;
     this.#clearTimer();
-    if (this.#onUserAbort) this.#userSignal?.removeEventListener('abort', this.#onUserAbort);
+    this.#unlisten();
     this.#controller?.abort(this.#stopError());
     const onStop = this.#onStop;
     this.#onStop = undefined;

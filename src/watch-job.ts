@@ -1,12 +1,13 @@
 import { planNextPoll, type NextPoll } from './backoff.js';
 import { createCheckpoint, jobFromCheckpoint } from './checkpoint.js';
+import { closingSignalOf } from './client-closing.js';
 import { now, wallClockOffset } from './clock.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
 import { JobTimeoutError } from './errors/job-timeout-error.js';
 import { UnsupportedOperationError } from './errors/unsupported-operation-error.js';
 import { WaitAbortedError, type CancelOutcome } from './errors/wait-aborted-error.js';
 import type { JobSource } from './job-client.js';
-import { countOutcome, recordFailure, recordSnapshot, type PollState } from './poll-state.js';
+import { countOutcome, interruptedError, recordFailure, recordSnapshot, type PollState } from './poll-state.js';
 import { isTerminal, type Job } from './model.js';
 import { resolveWaitOptions, type ResolvedWaitOptions, type WaitOptions } from './options.js';
 import { ScopeStopped, WaitScope } from './wait-scope.js';
@@ -73,7 +74,7 @@ export async function* pollJob<TRaw>(client: JobSource<TRaw>, id: string, o: Res
     client,
     id,
     o,
-    scope: new WaitScope(o.signal, start.timeoutMs, start.startedAt),
+    scope: new WaitScope(o.signal, start.timeoutMs, start.startedAt, closingSignalOf(client)),
     state: { polls: start.polls, step: start.step, last: start.last, lastError: undefined, outcomes: {} },
     final: false,
     expired: false,
@@ -197,13 +198,12 @@ function timeout<TRaw>({ client, id, scope, state }: Loop<TRaw>): JobTimeoutErro
   return new JobTimeoutError({ vendor: client.vendor, jobId: id, lastJob: state.last, elapsedMs: scope.elapsed(), polls: state.polls, outcomes: state.outcomes, cause: state.lastError });
 }
 
-/** The error of a stopped scope: `WaitAbortedError`, or `JobTimeoutError` at the deadline. */
+/** The error of a stopped scope: `WaitAbortedError`, `ClientClosedError`, or `JobTimeoutError` at the deadline. */
 function stopped<TRaw>(loop: Loop<TRaw>, inFlight = false): Error {
   const { client, id, scope, state } = loop;
-  if (inFlight && scope.stopReason === 'deadline') countOutcome(state, 'DEADLINE');
-  if (scope.stopReason === 'aborted') {
-    return new WaitAbortedError({ vendor: client.vendor, jobId: id, lastJob: state.last, cause: scope.abortReason });
-  }
+  const reason = scope.stopReason;
+  if (reason === 'aborted' || reason === 'closed') return interruptedError(reason, state, { vendor: client.vendor, jobId: id, abortReason: scope.abortReason });
+  if (inFlight) countOutcome(state, 'DEADLINE');
   return timeout(loop);
 }
 
@@ -236,7 +236,7 @@ async function cancelAfterAbort<TRaw>(aborted: Loop<TRaw>): Promise<WaitAbortedE
   const abortReason = aborted.scope.abortReason;
   const report = (cancel: CancelOutcome | undefined, cause: unknown): WaitAbortedError<TRaw> =>
     new WaitAbortedError({ vendor: client.vendor, jobId: id, lastJob: state.last, cause, cancel });
-  const scope = new WaitScope(undefined, aborted.scope.deadline - aborted.scope.startedAt, aborted.scope.startedAt);
+  const scope = new WaitScope(undefined, aborted.scope.deadline - aborted.scope.startedAt, aborted.scope.startedAt, closingSignalOf(client));
   // A cancel makes a change likely soon: the schedule starts over, from a poll at once.
   const loop: Loop<TRaw> = { client, id, o: aborted.o, scope, state, final: false, expired: false, watching: false };
   try {

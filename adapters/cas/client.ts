@@ -119,7 +119,7 @@ export class CasClient extends JobClientBase<CasJobRaw> {
     return watchJob(this.#withInstance(instanceId), jobId, wait);
   }
 
-  async close(): Promise<void> {
+  protected async closeConnections(): Promise<void> {
     await this.#http.close();
   }
 

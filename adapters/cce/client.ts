@@ -43,7 +43,7 @@ export class CceClient extends JobClientBase<CceJobRaw> {
     }
   }
 
-  async close(): Promise<void> {
+  protected async closeConnections(): Promise<void> {
     await this.#http.close();
   }
 

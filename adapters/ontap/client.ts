@@ -175,7 +175,7 @@ export class OntapClient extends JobClientBase<OntapJobRaw> {
     return ontapJobIdFrom(body);
   }
 
-  async close(): Promise<void> {
+  protected async closeConnections(): Promise<void> {
     await this.#http.close();
   }
 

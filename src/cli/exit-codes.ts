@@ -12,8 +12,9 @@ import { JobwaitError, type JobwaitErrorCode } from '../errors/index.js';
  * | 4 | job not found |
  * | 5 | the job was cancelled |
  * | 6 | authentication refused (401/403) |
- * | 7 | any other API, network or response error |
+ * | 7 | any other API, network or response error (or the client was closed) |
  * | 130 | interrupted (Ctrl-C / SIGTERM) |
+ * | 141 | the output was closed (`jobwait wait … \| head -1`): the wait stopped, the job's outcome is not known |
  */
 export const EXIT = Object.freeze({
   SUCCEEDED: 0,
@@ -25,6 +26,8 @@ export const EXIT = Object.freeze({
   AUTHENTICATION: 6,
   API_ERROR: 7,
   INTERRUPTED: 130,
+  /** 128 + SIGPIPE, as a shell reports a command killed by a closed pipe. */
+  OUTPUT_CLOSED: 141,
 });
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -43,6 +46,7 @@ export const EXIT_BY_ERROR_CODE: Readonly<Record<JobwaitErrorCode, ExitCode>> = 
   INVALID_RESPONSE: EXIT.API_ERROR,
   UNSUPPORTED: EXIT.USAGE,
   ABORTED: EXIT.INTERRUPTED,
+  CLIENT_CLOSED: EXIT.API_ERROR,
 });
 
 /** A mistake on the command line: exit 2, with the message (never a flag's value). */

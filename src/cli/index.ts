@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs';
 import { parseCommandLine, USAGE, type ParsedArgs } from './args.js';
 import type { ConfigContext } from './config.js';
 import type { CommandContext } from './context.js';
-import { EXIT, errorCodeOf, exitCodeFor, UsageError } from './exit-codes.js';
-import { makeStyler, type Io } from './output.js';
+import { watchOutput } from './closed-output.js';
+import { EXIT, exitCodeFor, UsageError } from './exit-codes.js';
+import { errorLine, makeStyler, type Io } from './output.js';
+import { terminalSafe } from './terminal-text.js';
 import { ACTIONS, actionCommand, type Action } from './commands/actions.js';
 import { demoCommand } from './commands/demo.js';
 import { getCommand } from './commands/get.js';
@@ -32,9 +34,7 @@ async function readStdin(): Promise<string> {
 }
 
 function printError(io: Io, error: unknown): void {
-  const style = makeStyler(io, io.stderr);
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`${style('red', 'jobwait:')} ${errorCodeOf(error)}: ${message}\n`);
+  io.stderr.write(errorLine(error, makeStyler(io, io.stderr)));
   if (error instanceof UsageError) io.stderr.write('Run `jobwait --help` for usage.\n');
 }
 
@@ -76,7 +76,7 @@ export async function main(argv: readonly string[], io: Io, signal: AbortSignal)
       flags: args.flags,
       env: io.env,
       readStdin,
-      logger: { warn: (message) => void io.stderr.write(`jobwait: warning: ${message}\n`) },
+      logger: { warn: (message) => void io.stderr.write(`jobwait: warning: ${terminalSafe(message)}\n`) },
     };
     return await dispatch(args, { args, io, config, signal });
   } catch (error) {
@@ -87,6 +87,8 @@ export async function main(argv: readonly string[], io: Io, signal: AbortSignal)
 
 function run(): void {
   const controller = new AbortController();
+  // A closed stdout or stderr (`| head -1`) stops the command quietly: nothing more is printed.
+  const output = watchOutput(process.stdout, process.stderr, () => controller.abort(new Error('the output was closed')));
   let interrupts = 0;
   const onSignal = (name: NodeJS.Signals): void => {
     interrupts += 1;
@@ -96,16 +98,16 @@ function run(): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  const io: Io = { stdout: output.stdout, stderr: output.stderr, env: process.env };
   main(process.argv.slice(2), io, controller.signal).then(
     (code) => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      process.exitCode = code;
+      process.exitCode = output.closed ? EXIT.OUTPUT_CLOSED : code;
     },
     (error: unknown) => {
       printError(io, error);
-      process.exitCode = EXIT.API_ERROR;
+      process.exitCode = output.closed ? EXIT.OUTPUT_CLOSED : EXIT.API_ERROR;
     },
   );
 }

@@ -2,6 +2,7 @@ import * as util from 'node:util';
 import { isTerminal, type Job, type Task } from '../model.js';
 import { JobwaitError } from '../errors/index.js';
 import { errorCodeOf } from './exit-codes.js';
+import { jsonLine, terminalSafe } from './terminal-text.js';
 
 /** `tty`: a live status block; `plain`: one line per change; `json`: NDJSON on stdout. */
 export type OutputMode = 'tty' | 'plain' | 'json';
@@ -34,7 +35,7 @@ export interface Outcome {
 }
 
 type Style = 'red' | 'green' | 'yellow' | 'cyan' | 'dim' | 'bold';
-type StyleText = (format: Style, text: string) => string;
+export type StyleText = (format: Style, text: string) => string;
 
 /** `util.styleText` (Node >= 20.12); plain text when it is missing, off a terminal, or with NO_COLOR. */
 export function makeStyler(io: Io, stream: OutStream): StyleText {
@@ -62,21 +63,32 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
+/** Server text on one line, its control characters escaped, cut to `max`. */
 function oneLine(text: string | undefined, max = 120): string {
   if (!text) return '';
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = terminalSafe(text.replace(/\s+/g, ' ').trim());
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function describeState(job: Pick<Job, 'state' | 'vendorState'>): string {
-  return job.vendorState && job.vendorState !== job.state ? `${job.state} (${job.vendorState})` : job.state;
+  return job.vendorState && job.vendorState !== job.state ? `${job.state} (${terminalSafe(job.vendorState)})` : job.state;
 }
 
 /** The plain line of one snapshot: `[1.2s] cas JOB… running (RUNNING) 2/5 tasks: message`. */
 export function plainLine(job: Job, elapsedMs: number): string {
   const progress = job.progress ? ` ${job.progress.completed}/${job.progress.total} tasks` : '';
   const message = oneLine(job.error?.message ?? job.message);
-  return `[${formatElapsed(elapsedMs)}] ${job.vendor} ${job.id} ${describeState(job)}${progress}${message ? `: ${message}` : ''}`;
+  return terminalSafe(`[${formatElapsed(elapsedMs)}] ${job.vendor} ${job.id} ${describeState(job)}${progress}${message ? `: ${message}` : ''}`);
+}
+
+/**
+ * The stderr line of an error: `jobwait: JOB_FAILED: message`, never a stack; the message (which
+ * may quote the server) with its control characters escaped.
+ */
+export function errorLine(error: unknown, style: StyleText): string {
+  let message = error instanceof Error ? error.message : String(error);
+  if (error instanceof JobwaitError && error.code === 'ABORTED') message = `interrupted. ${message}; the job itself goes on`;
+  return `${style('red', 'jobwait:')} ${errorCodeOf(error)}: ${terminalSafe(message)}\n`;
 }
 
 /** A JSON-safe view of an error: the typed error's own secret-free `toJSON`. */
@@ -110,7 +122,7 @@ export class Reporter {
   /** Registers a wait before its first snapshot (the live block shows it as "starting"). */
   track(vendor: string, id: string): void {
     const key = `${vendor}\u0000${id}`;
-    if (!this.#jobs.has(key)) this.#jobs.set(key, { label: `${vendor} ${id}` });
+    if (!this.#jobs.has(key)) this.#jobs.set(key, { label: terminalSafe(`${vendor} ${id}`) });
     if (this.mode === 'tty' && this.#timer === undefined) {
       this.#timer = setInterval(() => this.#draw(), 100);
       this.#timer.unref();
@@ -122,7 +134,7 @@ export class Reporter {
     const elapsedMs = Date.now() - this.#started;
     const entry = this.#jobs.get(`${job.vendor}\u0000${job.id}`);
     if (entry) entry.job = job;
-    else this.#jobs.set(`${job.vendor}\u0000${job.id}`, { job, label: `${job.vendor} ${job.id}` });
+    else this.#jobs.set(`${job.vendor}\u0000${job.id}`, { job, label: terminalSafe(`${job.vendor} ${job.id}`) });
     if (this.mode === 'json') this.#line({ type: 'snapshot', elapsedMs, job });
     else if (this.mode === 'plain') this.#io.stdout.write(`${plainLine(job, elapsedMs)}\n`);
     else this.#draw();
@@ -148,16 +160,14 @@ export class Reporter {
     if (outcome.error !== undefined) this.error(outcome.error);
     else if (this.mode !== 'json' && this.#jobs.size <= 1) {
       this.#stopLive();
-      this.#io.stdout.write(`${this.#style('green', '✔')} ${outcome.vendor} job ${outcome.id} ${outcome.status} in ${formatElapsed(Date.now() - this.#started)}\n`);
+      this.#io.stdout.write(`${this.#style('green', '✔')} ${terminalSafe(`${outcome.vendor} job ${outcome.id}`)} ${outcome.status} in ${formatElapsed(Date.now() - this.#started)}\n`);
     }
   }
 
-  /** `jobwait: JOB_FAILED: message` on stderr; never a stack. */
+  /** `jobwait: JOB_FAILED: message` on stderr ({@link errorLine}). */
   error(error: unknown): void {
     this.#stopLive();
-    let message = error instanceof Error ? error.message : String(error);
-    if (error instanceof JobwaitError && error.code === 'ABORTED') message = `interrupted. ${message}; the job itself goes on`;
-    this.#io.stderr.write(`${this.#errStyle('red', 'jobwait:')} ${errorCodeOf(error)}: ${message}\n`);
+    this.#io.stderr.write(errorLine(error, this.#errStyle));
   }
 
   /** Stops the live block, leaving its last frame on screen. */
@@ -174,7 +184,7 @@ export class Reporter {
   }
 
   #line(value: unknown): void {
-    this.#io.stdout.write(`${JSON.stringify(value)}\n`);
+    this.#io.stdout.write(jsonLine(value));
   }
 
   #draw(final = false): void {
@@ -199,7 +209,7 @@ export class Reporter {
 
   #taskLine(task: Task, depth: number): string {
     const icon = task.state === 'succeeded' ? this.#style('green', '✔') : task.state === 'failed' ? this.#style('red', '✖') : task.state === 'running' ? this.#style('cyan', '›') : this.#style('dim', '·');
-    const name = task.name ?? task.type ?? task.id;
+    const name = terminalSafe(task.name ?? task.type ?? task.id);
     const detail = oneLine(task.error ? `${task.error.code ? `${task.error.code} ` : ''}${task.error.message}` : task.message, 60);
     return `${'  '.repeat(depth)}${icon} ${name} ${this.#style(STATE_STYLE[task.state] ?? 'bold', task.state)}${detail ? ` ${this.#style('dim', detail)}` : ''}`;
   }
@@ -231,5 +241,5 @@ export function describeJobText(job: Job): string {
     const detail = task.error ? ` ${task.error.code ? `${task.error.code} ` : ''}${oneLine(task.error.message, 80)}` : '';
     lines.push(`${'  '.repeat(depth)}- ${task.name ?? task.type ?? task.id}: ${task.state}${detail}`);
   }
-  return `${lines.join('\n')}\n`;
+  return terminalSafe(`${lines.join('\n')}\n`);
 }

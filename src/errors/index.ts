@@ -4,6 +4,7 @@ export { JobCancelledError } from './job-cancelled-error.js';
 export { JobTimeoutError, type JobTimeoutErrorOptions, type PollOutcomes } from './job-timeout-error.js';
 export { JobNotFoundError, type JobNotFoundErrorOptions } from './job-not-found-error.js';
 export { WaitAbortedError, type CancelOutcome, type WaitAbortedErrorOptions } from './wait-aborted-error.js';
+export { ClientClosedError, type ClientClosedErrorOptions } from './client-closed-error.js';
 export { ApiError, type ApiErrorOptions, type VendorErrorDetails } from './api-error.js';
 export { AuthenticationError } from './authentication-error.js';
 export { RateLimitError } from './rate-limit-error.js';

@@ -5,6 +5,7 @@ export type JobwaitErrorCode =
   | 'JOB_TIMEOUT'
   | 'JOB_NOT_FOUND'
   | 'ABORTED'
+  | 'CLIENT_CLOSED'
   | 'API_ERROR'
   | 'AUTHENTICATION'
   | 'RATE_LIMITED'

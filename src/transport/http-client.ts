@@ -4,9 +4,11 @@ import { Agent, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { ApiError, type VendorErrorDetails } from '../errors/api-error.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
+import { ClientClosedError } from '../errors/client-closed-error.js';
 import { InvalidResponseError, type ResponseIssue } from '../errors/invalid-response-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
+import { offAbort, onAbort } from '../abort-listeners.js';
 import type { ResolvedClientOptions, TlsOptions } from './client-options.js';
 import { delay } from './delay.js';
 import { RequestLimiter } from './limiter.js';
@@ -137,7 +139,6 @@ export class HttpClient {
 
   /** Sends a request, retrying transient failures, and validates the answer. */
   async request<S extends z.ZodType>(request: HttpRequest<S>): Promise<HttpResponse<z.infer<S>>> {
-    if (this.#closed) throw new NetworkError({ method: request.method, url: this.#config.origin + request.path, message: 'the client is closed' });
     const { options } = this.#config;
     if (options.retries === 0) return this.#attempt(request);
     // Most requests succeed at once: the first attempt goes without p-retry's machinery (about 8 µs
@@ -213,6 +214,9 @@ export class HttpClient {
   }
 
   async #attempt<S extends z.ZodType>(request: HttpRequest<S>): Promise<HttpResponse<z.infer<S>>> {
+    // Permanent, so a wait ends on it and no retry follows; checked per attempt, so a retry that
+    // comes after close() is not sent either.
+    if (this.#closed) throw new ClientClosedError({ request: `${request.method} ${this.#config.origin}${request.path}` });
     const { options } = this.#config;
     // The slot first, then the request: a request queued behind the client's budget holds nothing
     // yet, and an AK/SK signature is dated when the request leaves, not when it queued.
@@ -234,8 +238,8 @@ export class HttpClient {
       controller.abort();
     }, options.requestTimeoutMs);
     const onCallerAbort = (): void => controller.abort();
-    request.signal?.addEventListener('abort', onCallerAbort, { once: true });
     if (request.signal?.aborted) controller.abort();
+    else if (request.signal) onAbort(request.signal, onCallerAbort);
     const started = performance.now();
 
     let status = 0;
@@ -258,7 +262,7 @@ export class HttpClient {
       throw this.#networkError(request.method, url, error, timedOut);
     } finally {
       clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onCallerAbort);
+      if (request.signal) offAbort(request.signal, onCallerAbort);
       release();
     }
 

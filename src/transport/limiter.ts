@@ -1,3 +1,4 @@
+import { offAbort, onAbort } from '../abort-listeners.js';
 import { delay } from './delay.js';
 
 /** Settings of a client's request budget. */
@@ -81,16 +82,16 @@ export class RequestLimiter {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const grant = (): void => {
-        signal?.removeEventListener('abort', onAbort);
+        if (signal) offAbort(signal, abort);
         resolve();
       };
-      const onAbort = (): void => {
+      const abort = (): void => {
         const index = this.#queue.indexOf(grant);
         if (index !== -1) this.#queue.splice(index, 1);
         reject(signal?.reason);
       };
       this.#queue.push(grant);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal) onAbort(signal, abort);
     });
   }
 }

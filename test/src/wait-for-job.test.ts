@@ -495,6 +495,40 @@ describe('waitForJob: abort', () => {
     expect(getEventListeners(controller.signal, 'abort')).toEqual([]);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('lets 1,000 waits share one signal without a process warning, one listener on it, and none once they end', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      let state: Job['state'] = 'running';
+      const { client } = fakeSource([async () => job(state)]);
+      const waits = Array.from({ length: 1_000 }, () => waitForJob(client, 'job-1', { signal: controller.signal, ...STEADY }));
+      await flush();
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      state = 'succeeded';
+      await vi.advanceTimersByTimeAsync(1000);
+      await Promise.all(waits);
+      await new Promise((resolve) => setImmediate(resolve)); // a warning is emitted on the next tick
+      expect(warnings.map((w) => w.name)).toEqual([]);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('fans one abort out to every wait that shares the signal', async () => {
+    const controller = new AbortController();
+    const { client } = fakeSource([job('running')]);
+    const waits = Array.from({ length: 1_000 }, () => track(waitForJob(client, 'job-1', { signal: controller.signal, ...STEADY })));
+    await vi.advanceTimersByTimeAsync(1500);
+    controller.abort(new Error('stop the fleet'));
+    await flush();
+    expect(waits.every((w) => w.error instanceof WaitAbortedError)).toBe(true);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import type { Job } from '../../model.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { chooseMode, formatElapsed, Reporter, type Outcome } from '../output.js';
+import { jsonLine, terminalSafe } from '../terminal-text.js';
 import { addScenarioJobs, SIMULATED_PROJECT, startScenarioSimulator } from '../scenario.js';
 import { exitCodeOfJob, outcomeOfError } from './wait.js';
 
@@ -102,8 +103,8 @@ export async function demoCommand(context: CommandContext): Promise<number> {
     }));
     const ok = rows.every((row) => row.match);
     const elapsedMs = Date.now() - started;
-    if (args.flags.json) io.stdout.write(`${JSON.stringify({ type: 'summary', ok, elapsedMs, rows })}\n`);
-    else io.stdout.write(`\n${summaryTable(rows)}\n${ok ? 'Every outcome matches its script' : 'Some outcomes do not match their script'} (${formatElapsed(elapsedMs)}).\n`);
+    if (args.flags.json) io.stdout.write(jsonLine({ type: 'summary', ok, elapsedMs, rows }));
+    else io.stdout.write(`\n${terminalSafe(summaryTable(rows))}\n${ok ? 'Every outcome matches its script' : 'Some outcomes do not match their script'} (${formatElapsed(elapsedMs)}).\n`);
     return ok ? EXIT.SUCCEEDED : EXIT.FAILED;
   } finally {
     reporter.close();

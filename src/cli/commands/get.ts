@@ -2,6 +2,7 @@ import { createClientFromConfig, parseVendor } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { describeJobText } from '../output.js';
+import { jsonLine } from '../terminal-text.js';
 
 /** `jobwait get <vendor> <id>`: prints the job once. Exits 0 whatever the job's state. */
 export async function getCommand(context: CommandContext): Promise<number> {
@@ -13,7 +14,7 @@ export async function getCommand(context: CommandContext): Promise<number> {
   const client = await createClientFromConfig(vendor, context.config);
   try {
     const job = await client.getJob(id, { signal });
-    io.stdout.write(args.flags.json ? `${JSON.stringify({ type: 'job', job })}\n` : describeJobText(job));
+    io.stdout.write(args.flags.json ? jsonLine({ type: 'job', job }) : describeJobText(job));
     return EXIT.SUCCEEDED;
   } finally {
     await client.close();

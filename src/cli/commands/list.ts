@@ -1,6 +1,7 @@
 import { createOntapFromConfig, parseVendor } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
+import { jsonLine, terminalSafe } from '../terminal-text.js';
 
 /** `jobwait list ontap [--state S]`: one line (or one NDJSON object) per job, every page. */
 export async function listCommand(context: CommandContext): Promise<number> {
@@ -13,8 +14,8 @@ export async function listCommand(context: CommandContext): Promise<number> {
   try {
     const query = args.flags.state === undefined ? {} : { state: args.flags.state };
     for await (const job of client.listJobs(query, { signal })) {
-      if (args.flags.json) io.stdout.write(`${JSON.stringify({ type: 'job', job })}\n`);
-      else io.stdout.write(`${job.id}  ${job.vendorState.padEnd(8)}  ${(job.description ?? '').replace(/\s+/g, ' ')}\n`);
+      if (args.flags.json) io.stdout.write(jsonLine({ type: 'job', job }));
+      else io.stdout.write(`${terminalSafe(`${job.id}  ${job.vendorState.padEnd(8)}  ${(job.description ?? '').replace(/\s+/g, ' ')}`)}\n`);
     }
     return EXIT.SUCCEEDED;
   } finally {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useOntapHarness } from '../../helpers/ontap-harness.js';
 import { createOntapClient, type OntapClient, type OntapClientOptions } from '../../../adapters/ontap/index.js';
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
-import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobNotFoundError, NetworkError } from '../../../src/index.js';
+import { ApiError, AuthenticationError, ClientClosedError, InvalidArgumentError, InvalidResponseError, JobNotFoundError, NetworkError } from '../../../src/index.js';
 
 const USERNAME = 'admin';
 const PASSWORD = 'pw-123456';
@@ -267,13 +267,13 @@ describe('requests on the wire', () => {
     expect((error as NetworkError).url).toBe(`${url}/api/cluster/jobs/${UUID}`);
   });
 
-  it('refuses requests after close() with NetworkError, and close() can be called twice', async () => {
+  it('refuses requests after close() with ClientClosedError (permanent), and close() can be called twice', async () => {
     const uuid = sim.ontap.addJob({ steps: [{ state: 'running' }] });
     const client = connect(sim.url);
     await client.getJob(uuid);
     await client.close();
     await client.close();
-    await expect(client.getJob(uuid)).rejects.toBeInstanceOf(NetworkError);
+    await expect(client.getJob(uuid)).rejects.toBeInstanceOf(ClientClosedError);
     expect(sim.requests).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ApiError,
   AuthenticationError,
+  ClientClosedError,
   InvalidArgumentError,
   InvalidResponseError,
   JobCancelledError,
@@ -31,6 +32,7 @@ const CLASSES: [name: string, code: string, make: () => JobwaitError][] = [
   ['JobTimeoutError', 'JOB_TIMEOUT', () => new JobTimeoutError({ jobId: 'abc-123', elapsedMs: 1000, polls: 2 })],
   ['JobNotFoundError', 'JOB_NOT_FOUND', () => new JobNotFoundError({ jobId: 'abc-123' })],
   ['WaitAbortedError', 'ABORTED', () => new WaitAbortedError({ jobId: 'abc-123' })],
+  ['ClientClosedError', 'CLIENT_CLOSED', () => new ClientClosedError({ vendor: 'ontap', jobId: 'abc-123' })],
   ['ApiError', 'API_ERROR', () => new ApiError({ status: 400, method: 'GET', url: URL_ })],
   ['AuthenticationError', 'AUTHENTICATION', () => new AuthenticationError({ status: 401, method: 'GET', url: URL_ })],
   ['RateLimitError', 'RATE_LIMITED', () => new RateLimitError({ status: 429, method: 'GET', url: URL_, retryAfterMs: 2000 })],

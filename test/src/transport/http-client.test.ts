@@ -2,12 +2,13 @@ import { Agent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createOntapClient, type OntapClient, type OntapClientOptions } from '../../../adapters/ontap/index.js';
-import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobNotFoundError, NetworkError, RateLimitError } from '../../../src/errors/index.js';
+import { ApiError, AuthenticationError, ClientClosedError, InvalidArgumentError, InvalidResponseError, JobNotFoundError, NetworkError, RateLimitError } from '../../../src/errors/index.js';
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import { resolveClientOptions, type ClientOptions } from '../../../src/transport/client-options.js';
 import { HttpClient, type HttpClientConfig } from '../../../src/transport/http-client.js';
 import type { Logger } from '../../../src/transport/logger.js';
 import { parseBaseUrl } from '../../../src/transport/path.js';
+import { isTransient } from '../../../src/transient.js';
 import { rejectionOf as rejection } from '../../helpers/promises.js';
 
 const FAST_RETRY = { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 20 } as const;
@@ -126,22 +127,22 @@ describe('HttpClient keep-alive and lifecycle', () => {
     expect(closed[0]?.closed).toBe(true);
   });
 
-  it('rejects a request after close() with NetworkError, sending nothing', async () => {
+  it('rejects a request after close() with the permanent ClientClosedError, sending nothing', async () => {
     const uuid = runningJob();
     const client = ontap();
     await client.getJob(uuid);
     await client.close();
     const error = await rejection(client.getJob(uuid));
-    expect(error).toBeInstanceOf(NetworkError);
-    expect((error as NetworkError).message).toMatch(/closed/);
-    expect((error as NetworkError).url).toBe(sim.url + jobPath(uuid));
+    expect(error).toBeInstanceOf(ClientClosedError);
+    expect(isTransient(error)).toBe(false);
+    expect((error as ClientClosedError).message).toBe(`GET ${sim.url}${jobPath(uuid)} was not sent: the client is closed`);
     expect(sim.requests).toHaveLength(1);
   });
 
   it('rejects a direct HttpClient request after close()', async () => {
     const client = http();
     await client.close();
-    await expect(client.request({ method: 'GET', path: '/x', schema: z.unknown() })).rejects.toBeInstanceOf(NetworkError);
+    await expect(client.request({ method: 'GET', path: '/x', schema: z.unknown() })).rejects.toBeInstanceOf(ClientClosedError);
     expect(sim.requests).toHaveLength(0);
   });
 
@@ -157,7 +158,7 @@ describe('HttpClient keep-alive and lifecycle', () => {
     }
     expect(agentCloses(closeSpy)).toHaveLength(1);
     expect(agentCloses(closeSpy)[0]?.closed).toBe(true);
-    await expect(escaped.getJob(uuid)).rejects.toBeInstanceOf(NetworkError);
+    await expect(escaped.getJob(uuid)).rejects.toBeInstanceOf(ClientClosedError);
     expect(sim.requests).toHaveLength(1);
   });
 
@@ -165,7 +166,7 @@ describe('HttpClient keep-alive and lifecycle', () => {
     const client = createOntapClient({ baseUrl: sim.url, auth: AUTH, retry: FAST_RETRY });
     const uuid = runningJob();
     await client[Symbol.asyncDispose]();
-    await expect(client.getJob(uuid)).rejects.toBeInstanceOf(NetworkError);
+    await expect(client.getJob(uuid)).rejects.toBeInstanceOf(ClientClosedError);
     expect(sim.requests).toHaveLength(0);
   });
 
