@@ -1,5 +1,9 @@
 // The simulator in a process of its own, so a benchmark's client is measured alone.
 // Prints one JSON line: the URL and the ids of an ONTAP job and a CCE job that stay running.
+// Without arguments (bench/poll-cost.mjs) every request must carry bench/credentials.mjs's
+// credentials, as on the vendors' APIs: ONTAP's basic auth and CCE's token on `url`, and CCE's
+// AK/SK signature on `akskUrl`, a second simulator with the same CCE job (a gateway of the
+// simulator takes a token or a key pair, not both).
 //
 // With arguments it also scripts a fleet of ONTAP jobs (bench/scale.mjs):
 //   --ontap-jobs N     that many jobs, each running until a seeded-random time within the window
@@ -16,6 +20,7 @@ import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { startSimulator } from 'jobwait/testing';
+import { BENCH_CCE_AKSK, BENCH_CCE_TOKEN, BENCH_ONTAP } from './credentials.mjs';
 import { mulberry32 } from './random.mjs';
 
 const { values: args } = parseArgs({
@@ -33,9 +38,14 @@ const ontap = sim.ontap.addJob({ description: 'benchmark job', steps: [{ state: 
 const cce = sim.cce.addJob({ steps: [{ phase: 'Running', subJobPhases: ['Success', 'Running'] }] });
 
 if (Object.keys(args).length === 0) {
-  process.stdout.write(`${JSON.stringify({ url: sim.url, ontap, cce })}\n`);
+  sim.ontap.credentials = BENCH_ONTAP;
+  sim.cce.auth = { token: BENCH_CCE_TOKEN };
+  const aksk = await startSimulator();
+  aksk.cce.auth = BENCH_CCE_AKSK;
+  aksk.cce.addJob({ uid: cce, steps: [{ phase: 'Running', subJobPhases: ['Success', 'Running'] }] });
+  process.stdout.write(`${JSON.stringify({ url: sim.url, akskUrl: aksk.url, ontap, cce })}\n`);
   process.stdin.resume();
-  process.stdin.on('end', () => sim.close().then(() => process.exit(0)));
+  process.stdin.on('end', () => Promise.all([sim.close(), aksk.close()]).then(() => process.exit(0)));
 } else {
   const count = Number(args['ontap-jobs'] ?? 0);
   const windowMs = Number(args['window-ms'] ?? 30_000);

@@ -94,11 +94,20 @@ export function signedHeaderNames(headers: Readonly<Record<string, string>>): st
  * `X-Sdk-Date` (and `Host`, `X-Project-Id`, `X-Security-Token` where they apply) in `headers`.
  */
 export function signRequest(request: SignableRequest, accessKey: string, secretKey: string): SigningResult {
+  return signRequestOver(request, signedHeaderNames(request.headers), accessKey, secretKey);
+}
+
+/**
+ * Signs a request over exactly the header names given (lower-case, in their order), whatever else
+ * `headers` holds: how a gateway recomputes the signature over the `SignedHeaders` a client listed.
+ * A name that `headers` lacks is signed with an empty value.
+ * @internal
+ */
+export function signRequestOver(request: SignableRequest, names: readonly string[], accessKey: string, secretKey: string): SigningResult {
   const lower: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) lower[name.toLowerCase()] = value;
   const sdkDate = lower['x-sdk-date'];
   if (sdkDate === undefined) throw new Error('X-Sdk-Date must be set before signing');
-  const names = signedHeaderNames(request.headers);
   const signedHeaders = names.join(';');
   const canonicalHeaders = names.map((name) => `${name}:${(lower[name] ?? '').trim()}\n`).join('');
   const canonicalRequest = [

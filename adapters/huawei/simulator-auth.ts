@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { HttpResponse } from 'msw';
-import { SDK_SIGNING_ALGORITHM, signRequest } from './signer.js';
+import { receivedBody } from '../../src/testing/received-body.js';
+import { SDK_SIGNING_ALGORITHM, signRequestOver } from './signer.js';
 
 /** What a simulated Huawei gateway accepts: a token, or requests signed with this key pair. */
 export type HuaweiGatewayAuth =
@@ -30,38 +31,42 @@ export function huaweiError(status: number, code: string, message: string): Resp
 }
 
 /**
- * Checks a request as Huawei's API gateway does: the token, or the AK/SK signature recomputed from
- * the request as received (SignedHeaders, path, query, body, X-Sdk-Date within 15 minutes).
- * Returns the 401 to answer, or `undefined` when the request may pass.
+ * Checks a request as Huawei's API gateway does: the token, or the AK/SK signature recomputed over
+ * the request as received: the headers its `SignedHeaders` lists (which must include `x-sdk-date`),
+ * with the values received; path, query and the body received (a GET's too); `X-Sdk-Date` within
+ * 15 minutes. Returns the 401 to answer, or `undefined` when the request may pass.
  */
 export async function checkHuaweiAuth(request: Request, auth: HuaweiGatewayAuth | undefined, now: number = Date.now()): Promise<Response | undefined> {
   if (!auth) return undefined;
   if ('token' in auth) {
-    return request.headers.get('x-auth-token') === auth.token ? undefined : huaweiError(401, 'APIGW.0301', 'Incorrect IAM authentication information: token verify failed');
+    return request.headers.get('x-auth-token') === auth.token ? undefined : refuse('token verify failed');
   }
   const match = AUTHORIZATION.exec(request.headers.get('authorization') ?? '');
-  if (!match) return huaweiError(401, 'APIGW.0301', `Incorrect IAM authentication information: no ${SDK_SIGNING_ALGORITHM} authorization`);
+  if (!match) return refuse(`no ${SDK_SIGNING_ALGORITHM} authorization`);
   const [, accessKey, signedHeaders, signature] = match as unknown as [string, string, string, string];
-  if (accessKey !== auth.accessKey) return huaweiError(401, 'APIGW.0301', 'Incorrect IAM authentication information: unknown access key');
+  if (accessKey !== auth.accessKey) return refuse('unknown access key');
+  const names = signedHeaders.toLowerCase().split(';');
+  if (!names.includes('x-sdk-date')) return refuse('x-sdk-date is not among the signed headers');
   const url = new URL(request.url);
   const headers: Record<string, string> = {};
-  for (const name of signedHeaders.split(';')) {
-    const value = name === 'host' ? (request.headers.get('host') ?? url.host) : request.headers.get(name);
-    if (value === null) return huaweiError(401, 'APIGW.0301', `Incorrect IAM authentication information: signed header ${name} is missing`);
+  for (const name of names) {
+    // A Request built by msw in a setup of your own has no Host: the URL's host is what was sent.
+    const value = request.headers.get(name) ?? (name === 'host' ? url.host : null);
+    if (value === null) return refuse(`signed header ${name} is missing`);
     headers[name] = value;
   }
   const sdkDate = SDK_DATE.exec(headers['x-sdk-date'] ?? '');
   const at = sdkDate ? Date.parse(`${sdkDate[1]}-${sdkDate[2]}-${sdkDate[3]}T${sdkDate[4]}:${sdkDate[5]}:${sdkDate[6]}Z`) : Number.NaN;
-  if (Number.isNaN(at) || Math.abs(now - at) > SDK_DATE_TOLERANCE_MS) {
-    return huaweiError(401, 'APIGW.0301', 'Incorrect IAM authentication information: X-Sdk-Date is missing or outside 15 minutes');
-  }
-  if (auth.securityToken !== undefined && request.headers.get('x-security-token') !== auth.securityToken) {
-    return huaweiError(401, 'APIGW.0301', 'Incorrect IAM authentication information: security token mismatch');
-  }
-  const body = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.clone().text();
-  const expected = signRequest({ method: request.method, path: url.pathname, query: url.search.slice(1), headers, body }, accessKey, auth.secretKey);
-  if (expected.signedHeaders !== signedHeaders.toLowerCase() || expected.signature !== signature.toLowerCase()) {
-    return huaweiError(401, 'APIGW.0301', 'Incorrect IAM authentication information: verify aksk signature fail');
-  }
+  if (Number.isNaN(at) || Math.abs(now - at) > SDK_DATE_TOLERANCE_MS) return refuse('X-Sdk-Date is missing or outside 15 minutes');
+  if (auth.securityToken !== undefined && request.headers.get('x-security-token') !== auth.securityToken) return refuse('security token mismatch');
+  const body = await receivedBody(request);
+  const expected = signRequestOver({ method: request.method, path: url.pathname, query: url.search.slice(1), headers, body }, names, accessKey, auth.secretKey);
+  const given = Buffer.from(signature.toLowerCase(), 'utf8');
+  const wanted = Buffer.from(expected.signature, 'utf8');
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return refuse('verify aksk signature fail');
   return undefined;
+}
+
+function refuse(reason: string): Response {
+  return huaweiError(401, 'APIGW.0301', `Incorrect IAM authentication information: ${reason}`);
 }

@@ -3,6 +3,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { getResponse, type RequestHandler } from 'msw';
 import type { Fault, FaultQueue } from './faults.js';
+import { noteReceivedBody } from './received-body.js';
 
 /** A request the simulator received. */
 export interface RecordedRequest {
@@ -158,9 +159,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, origin: string,
 
   const request = new Request(origin + url, {
     method,
-    headers: Object.entries(headers).filter(([name]) => name !== 'host' && name !== 'connection'),
+    headers: Object.entries(headers).filter(([name]) => name !== 'connection'),
     ...(method === 'GET' || method === 'HEAD' || bytes.length === 0 ? {} : { body: bytes }),
   });
+  noteReceivedBody(request, body);
   const response = (await getResponse([...options.handlers()], request)) ?? notHandled(method, record.path);
   const payload = Buffer.from(await response.arrayBuffer());
   const outHeaders: Record<string, string> = {};

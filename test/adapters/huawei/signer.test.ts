@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,6 +9,7 @@ import {
   encodeRfc3986,
   formatSdkDate,
   signRequest,
+  signRequestOver,
   signedHeaderNames,
   type SignableRequest,
 } from '../../../adapters/huawei/signer.js';
@@ -357,4 +359,27 @@ describe('signRequest per method with a query of several values, non-ASCII and r
       expect(unsigned.authorization).toContain('Access=OTHER-AK,');
     });
   }
+});
+
+describe('signRequestOver', () => {
+  it("recomputes the signature of Huawei's Node SDK signer over the headers it listed (content-type, a GET body of {})", () => {
+    const credential = { getAk: () => AK, getSk: () => SK };
+    const sdkRequest = { endpoint: 'https://cce.example.com/api/v3/projects/p1/jobs/j1', method: 'GET', headers: { 'content-type': 'application/json', 'X-Project-Id': 'p1' }, data: {} };
+    const sent = AKSKSigner.sign(sdkRequest, credential as never) as Record<string, string>;
+    const [, listed, signature] = /SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(sent['Authorization'] ?? '') ?? [];
+    expect(listed).toBe('content-type;host;x-project-id;x-sdk-date');
+    const names = (listed ?? '').split(';');
+    const recomputed = signRequestOver({ method: 'GET', path: '/api/v3/projects/p1/jobs/j1', headers: sent, body: '{}' }, names, AK, SK);
+    expect(recomputed.signature).toBe(signature);
+    // jobwait's own choice of names leaves content-type out, so it cannot verify the SDK's request.
+    expect(signRequest({ method: 'GET', path: '/api/v3/projects/p1/jobs/j1', headers: sent, body: '{}' }, AK, SK).signature).not.toBe(signature);
+  });
+
+  it('signs over the names it is given, in their order, as signRequest does over the names it picks', () => {
+    const request: SignableRequest = { method: 'GET', path: '/p', headers: { Host: 'h', 'X-Sdk-Date': '20240102T030405Z', 'Content-Type': 'application/json' } };
+    expect(signRequestOver(request, signedHeaderNames(request.headers), AK, SK)).toEqual(signRequest(request, AK, SK));
+    const over = signRequestOver(request, ['content-type', 'x-sdk-date'], AK, SK);
+    expect(over.signedHeaders).toBe('content-type;x-sdk-date');
+    expect(over.canonicalRequest).toContain('\ncontent-type:application/json\nx-sdk-date:20240102T030405Z\n\ncontent-type;x-sdk-date\n');
+  });
 });

@@ -1,6 +1,6 @@
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatSdkDate, signRequest } from '../../../adapters/huawei/signer.js';
+import { formatSdkDate, signRequest, signRequestOver } from '../../../adapters/huawei/signer.js';
 import { SDK_DATE_TOLERANCE_MS, checkHuaweiAuth, type HuaweiGatewayAuth } from '../../../adapters/huawei/simulator-auth.js';
 import { createCasClient, type CasClientOptions } from '../../../adapters/cas/index.js';
 import { createCceClient, type CceClientOptions } from '../../../adapters/cce/index.js';
@@ -23,6 +23,8 @@ interface HandSigned {
   secretKey?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Sign over these header names (lower-case) instead of the ones jobwait's signer picks. */
+  signedNames?: string[];
   /** Changes the request after signing, before it is "sent". */
   tamper?: (parts: { url: string; headers: Record<string, string>; body: string }) => void;
 }
@@ -38,10 +40,12 @@ function handSigned(options: HandSigned = {}): Request {
     'x-project-id': PROJECT,
     ...options.headers,
   };
-  const signed = signRequest({ method, path: url.pathname, query: url.search.slice(1), headers, body }, options.accessKey ?? AK, options.secretKey ?? SK);
+  const signable = { method, path: url.pathname, query: url.search.slice(1), headers, body };
+  const [accessKey, secretKey] = [options.accessKey ?? AK, options.secretKey ?? SK];
+  const signed = options.signedNames ? signRequestOver(signable, options.signedNames, accessKey, secretKey) : signRequest(signable, accessKey, secretKey);
   const parts: { url: string; headers: Record<string, string>; body: string } = { url: url.toString(), headers: { ...headers, authorization: signed.authorization }, body };
   options.tamper?.(parts);
-  // `host` is not sent in a fetch Request; the gateway falls back to the URL's host, as the loopback server does.
+  // A Request built by hand (as msw builds one in a setup of your own) has no Host: the gateway takes the URL's.
   const { host: _host, ...sent } = parts.headers;
   return new Request(parts.url, { method, headers: sent, ...(method === 'GET' ? {} : { body: parts.body }) });
 }
@@ -78,6 +82,43 @@ describe('checkHuaweiAuth with hand-built requests', () => {
 
   it('lets a correctly signed POST with a body pass', async () => {
     expect(await checkHuaweiAuth(handSigned({ method: 'POST', body: '{"a":"一"}', headers: { 'content-type': 'application/json' } }), AKSK, NOW)).toBeUndefined();
+  });
+
+  it("lets a request pass that signs content-type too, as Huawei's SDKs do", async () => {
+    const request = handSigned({ headers: { 'content-type': 'application/json' }, signedNames: ['content-type', 'host', 'x-project-id', 'x-sdk-date'] });
+    expect(request.headers.get('authorization')).toContain('SignedHeaders=content-type;host;x-project-id;x-sdk-date,');
+    expect(await checkHuaweiAuth(request, AKSK, NOW)).toBeUndefined();
+  });
+
+  it('lets a request pass that signs X-Sdk-Date alone, as the published vectors do', async () => {
+    expect(await checkHuaweiAuth(handSigned({ signedNames: ['x-sdk-date'] }), AKSK, NOW)).toBeUndefined();
+  });
+
+  it('lets a request pass that signs a header jobwait would leave out, with an underscore in its name', async () => {
+    const request = handSigned({ headers: { x_trace: 't-1' }, signedNames: ['host', 'x-sdk-date', 'x_trace'] });
+    expect(await checkHuaweiAuth(request, AKSK, NOW)).toBeUndefined();
+  });
+
+  it('refuses a request whose SignedHeaders leaves out x-sdk-date, even when the signature matches', async () => {
+    await expectRefused(await checkHuaweiAuth(handSigned({ signedNames: ['host', 'x-project-id'] }), AKSK, NOW), /x-sdk-date is not among the signed headers/);
+  });
+
+  it('refuses a request whose signed content-type was changed after signing', async () => {
+    const request = handSigned({
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'content-type': 'application/json' },
+      signedNames: ['content-type', 'host', 'x-sdk-date'],
+      tamper: ({ headers }) => void (headers['content-type'] = 'text/plain'),
+    });
+    await expectRefused(await checkHuaweiAuth(request, AKSK, NOW), /signature/);
+  });
+
+  it('refuses a signature of the right length with one character changed', async () => {
+    const request = handSigned({
+      tamper: ({ headers }) => void (headers['authorization'] = (headers['authorization'] ?? '').replace(/.$/, (c) => (c === '0' ? '1' : '0'))),
+    });
+    await expectRefused(await checkHuaweiAuth(request, AKSK, NOW), /signature/);
   });
 
   it('refuses a request without an Authorization header', async () => {
@@ -265,6 +306,13 @@ describe('the simulated gateway with a real client', () => {
     expect(sim.requests.map((r) => r.url.split('?')[1])).toEqual(['x=1', 'limit=20&offset=00']);
   });
 
+  it('turns a Host changed on the way into AuthenticationError APIGW.0301: the gateway signs the Host it received', async () => {
+    const agent = new TamperingAgent((options) => ({ ...options, headers: { ...(options.headers as Record<string, string>), host: 'other.example.com' } }));
+    toClose.push(agent);
+    for (const [, get] of clientsWith({ dispatcher: agent })) await expectGatewayRefusal(get);
+    for (const request of sim.requests) expect(request.headers['host']).toBe('other.example.com');
+  });
+
   it('passes the same requests through an Agent that changes nothing (the tampering tests are sound)', async () => {
     const agent = new TamperingAgent((options) => options);
     toClose.push(agent);
@@ -292,5 +340,47 @@ describe('the simulated gateway with a real client', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(sim.requests).toHaveLength(1);
+  });
+});
+
+describe('the simulated gateway with the body a GET arrives with', () => {
+  let sim: Simulator;
+  let job: string;
+
+  beforeEach(async () => {
+    sim = await startSimulator();
+    sim.cce.auth = AKSK;
+    job = sim.cce.addJob({ steps: [{ phase: 'Running' }] });
+  });
+  afterEach(async () => {
+    await sim.close();
+  });
+
+  /** Sends a GET with a body, signed like Huawei's Node SDK signs it: over content-type and the body's hash. */
+  async function signedGet(signedBody: string, sentBody = signedBody): Promise<{ status: number; body: { error_code?: string; metadata?: { uid?: string } } }> {
+    const url = new URL(`${sim.url}/api/v3/projects/${PROJECT}/jobs/${job}`);
+    const headers: Record<string, string> = { 'content-type': 'application/json', host: url.host, 'x-project-id': PROJECT, 'x-sdk-date': formatSdkDate(new Date()) };
+    const signed = signRequestOver({ method: 'GET', path: url.pathname, headers, body: signedBody }, ['content-type', 'host', 'x-project-id', 'x-sdk-date'], AK, SK);
+    const res = await undiciRequest(url, { method: 'GET', headers: { ...headers, authorization: signed.authorization }, body: sentBody });
+    return { status: res.statusCode, body: (await res.body.json()) as { error_code?: string; metadata?: { uid?: string } } };
+  }
+
+  it('lets a GET pass whose body {} is signed, as Huawei\'s Node SDK sends it', async () => {
+    const answer = await signedGet('{}');
+    expect(answer.status).toBe(200);
+    expect(answer.body.metadata?.uid).toBe(job);
+    expect(sim.requests[0]?.body).toBe('{}');
+  });
+
+  it('refuses a GET whose body was changed after signing', async () => {
+    const answer = await signedGet('{}', '{"a":1}');
+    expect(answer.status).toBe(401);
+    expect(answer.body.error_code).toBe('APIGW.0301');
+  });
+
+  it('refuses a GET that was signed as empty but arrives with a body', async () => {
+    const answer = await signedGet('', '{}');
+    expect(answer.status).toBe(401);
+    expect(answer.body.error_code).toBe('APIGW.0301');
   });
 });
