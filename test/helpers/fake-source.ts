@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, vi } from 'vitest';
+import { afterEach, aroundEach, beforeEach, vi } from 'vitest';
 import type { GetJobOptions, JobSource, WaitPolicy } from '../../src/job-client.js';
 import type { Job, JobState, Task } from '../../src/model.js';
 
@@ -67,10 +67,53 @@ export async function flush(rounds = 3): Promise<void> {
  */
 export const STEADY = Object.freeze({ minDelayMs: 1000, maxDelayMs: 1000 });
 
-/** Fake timers (with `performance`, the poller's clock) and jitter fixed at its middle, for every test. */
+// The real timers, taken when this module loads, before any test fakes them: the guard below must
+// run on real time whatever the fake clock does.
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+
+/** What the fake clock fakes; everything else (`setImmediate`, `process.nextTick`, …) stays real. */
+export const FAKED = Object.freeze(['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] as const);
+
+/** How long a fake-timer test may take in real time before its guard fails it. Each takes a few ms. */
+export const REAL_TIME_GUARD_MS = 2000;
+
+/**
+ * Runs `run`, or rejects after `ms` of real time if it has not settled by then. A fake-timer test
+ * settles in a few milliseconds of real time unless the code under test waits on something the fake
+ * clock does not drive: the guard turns that hang into a failure that says so, long before the
+ * runner's own timeout.
+ */
+export async function withRealTimeGuard<T>(run: () => Promise<T>, ms: number = REAL_TIME_GUARD_MS): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = realSetTimeout(() => {
+      reject(
+        new Error(
+          `real-time guard: this fake-timer test did not settle within ${ms} ms of real time. The code under test ` +
+            `waits on time the fake clock does not drive (it fakes only ${FAKED.join(', ')}): a timer or clock read ` +
+            'another way (setImmediate, node:timers, process.hrtime, a real socket, …), or a promise that never settles.',
+        ),
+      );
+    }, ms);
+  });
+  try {
+    return await Promise.race([run(), guard]);
+  } finally {
+    realClearTimeout(timer);
+  }
+}
+
+/**
+ * Fake timers (with `performance`, the poller's clock) and jitter fixed at its middle, for every
+ * test, each test run under {@link withRealTimeGuard}.
+ */
 export function useFakeClock(): void {
+  aroundEach(async (runTest) => {
+    await withRealTimeGuard(runTest);
+  });
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
+    vi.useFakeTimers({ toFake: [...FAKED] });
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
   });
   afterEach(() => {
