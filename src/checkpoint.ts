@@ -1,59 +1,49 @@
+import { z } from 'zod';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
 import { truncate } from './errors/describe.js';
-import { JOB_STATES, MAX_TASK_DEPTH, type Job, type JobError, type JobProgress, type JobState, type Task, type TaskState } from './model.js';
+import { JOB_STATES, MAX_TASK_DEPTH, type Job, type JobError, type JobState, type Task, type TaskState } from './model.js';
+import { nestsDeeperThan } from './nesting.js';
 
 /** The checkpoint format this version of jobwait writes, and the only one it reads. */
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
 
-/** A task in a checkpoint's snapshot: what change detection and a display need. */
-export interface CheckpointTask {
-  /** The task's id (see {@link Task.id}). */
-  id: string;
-  /** The task's name, where the vendor gives one. */
-  name?: string;
-  /** The normalized state of the task. */
-  state: TaskState;
-  /** The vendor's own word for the state, untouched. */
-  vendorState: string;
-  /** The vendor's latest status message for the task, if any. */
-  message?: string;
-  /** What went wrong, when the task failed and the vendor says why. */
-  error?: JobError;
-  /** Child tasks (CCE sub-jobs nest). */
+/** The dates of a job, which a checkpoint keeps as ISO 8601 strings. */
+type JobDateKey = 'createdAt' | 'startedAt' | 'updatedAt' | 'endedAt';
+
+/**
+ * A task in a checkpoint's snapshot: the part of a {@link Task} that change detection and a
+ * display need (id, name, state, vendorState, message, error, children).
+ */
+export type CheckpointTask = Pick<Task, 'id' | 'name' | 'state' | 'vendorState' | 'message' | 'error'> & {
+  /** Child tasks, in checkpoint form (CCE sub-jobs nest). */
   tasks: CheckpointTask[];
-}
+};
 
 /**
  * A checkpoint's last snapshot: the JSON-safe part of a {@link Job} that change detection and a
- * display need. It has no `raw` (the vendor payload), and its dates are ISO 8601 strings.
+ * display need. It has no `raw` (the vendor payload) and no `vendor` (the checkpoint has it), its
+ * dates are ISO 8601 strings, and its tasks are {@link CheckpointTask}s.
  */
-export interface CheckpointJob {
-  /** The vendor's job id. */
-  id: string;
-  /** The vendor's job type, where it has one. */
-  type?: string;
-  /** The vendor's description of the job, where it has one. */
-  description?: string;
-  /** The normalized state of the job. */
-  state: JobState;
-  /** The vendor's own word for the state, untouched. */
-  vendorState: string;
-  /** The vendor's latest status message for the job, if any. */
-  message?: string;
-  /** What went wrong, when the job failed and the vendor says why. */
-  error?: JobError;
-  /** Completed tasks out of all tasks, where the vendor has tasks. */
-  progress?: JobProgress;
-  /** When the job was created, as an ISO 8601 string. */
-  createdAt?: string;
-  /** When the job started running, as an ISO 8601 string. */
-  startedAt?: string;
-  /** When the job last changed, as an ISO 8601 string. */
-  updatedAt?: string;
-  /** When the job reached a terminal state, as an ISO 8601 string. */
-  endedAt?: string;
+export type CheckpointJob = Pick<Job, 'id' | 'type' | 'description' | 'state' | 'vendorState' | 'message' | 'error' | 'progress'> & {
+  [K in JobDateKey]?: string;
+} & {
   /** The job's tasks, in checkpoint form. */
   tasks: CheckpointTask[];
+};
+
+/**
+ * The schedule a wait runs on, as resolved from its options and its client's limits. A checkpoint
+ * carries it, so a resumed wait polls on the same schedule without being told again.
+ */
+export interface CheckpointSchedule {
+  /** The first delay between polls, in milliseconds (`WaitOptions.minDelayMs`). */
+  minDelayMs: number;
+  /** The longest delay between polls, in milliseconds (`WaitOptions.maxDelayMs`, capped by the vendor). */
+  maxDelayMs: number;
+  /** The longest `Retry-After` honoured, in milliseconds (capped by the vendor). */
+  retryAfterCapMs: number;
+  /** How long a 404 counts as "not visible yet" before the job is first seen (`WaitOptions.notFoundGraceMs`). */
+  notFoundGraceMs: number;
 }
 
 /**
@@ -73,6 +63,8 @@ export interface WaitCheckpoint {
   startedAt: number;
   /** When the wait times out, in epoch milliseconds; `null` when it has no deadline. */
   deadline: number | null;
+  /** The wait's delay bounds and not-found grace. */
+  schedule: CheckpointSchedule;
   /** Polls sent so far. */
   polls: number;
   /** The schedule's position: how many delays were planned so far (the next delay grows from it). */
@@ -89,19 +81,82 @@ export type CheckpointInput = Omit<WaitCheckpoint, 'version' | 'lastJob'> & {
   lastJob?: Job<unknown> | undefined;
 };
 
-const TASK_STATES: ReadonlySet<string> = new Set<string>([...JOB_STATES, 'skipped']);
+const TASK_STATES = [...JOB_STATES, 'skipped'] as const satisfies readonly TaskState[];
+
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const epochMs = z.number().finite();
+const delayMs = z.number().finite().min(0);
+const isoDate = z.string().refine((iso) => !Number.isNaN(new Date(iso).getTime()), 'must be an ISO 8601 date');
+
+const jobErrorSchema = z.object({ code: z.string().optional(), message: z.string(), target: z.string().optional() }) satisfies z.ZodType<JobError>;
+
+const taskSchema: z.ZodType<CheckpointTask> = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    name: z.string().optional(),
+    state: z.enum(TASK_STATES),
+    vendorState: z.string(),
+    message: z.string().optional(),
+    error: jobErrorSchema.optional(),
+    tasks: z.array(taskSchema),
+  }),
+);
+
+const jobSchema = z.object({
+  id: z.string(),
+  type: z.string().optional(),
+  description: z.string().optional(),
+  state: z.enum(JOB_STATES as readonly JobState[] as [JobState, ...JobState[]]),
+  vendorState: z.string(),
+  message: z.string().optional(),
+  error: jobErrorSchema.optional(),
+  progress: z.object({ completed: count, total: count }).optional(),
+  createdAt: isoDate.optional(),
+  startedAt: isoDate.optional(),
+  updatedAt: isoDate.optional(),
+  endedAt: isoDate.optional(),
+  tasks: z.array(taskSchema),
+}) satisfies z.ZodType<CheckpointJob>;
+
+/** The checkpoint's form, after its version, vendor and job id were checked. */
+const checkpointSchema = z
+  .object({
+    version: z.literal(CHECKPOINT_VERSION),
+    vendor: z.string(),
+    jobId: z.string().min(1),
+    startedAt: epochMs,
+    deadline: epochMs.nullable(),
+    schedule: z.object({ minDelayMs: delayMs, maxDelayMs: delayMs, retryAfterCapMs: delayMs, notFoundGraceMs: delayMs }),
+    polls: count,
+    step: count,
+    nextPollAt: epochMs.nullable(),
+    lastJob: jobSchema.optional(),
+  })
+  .superRefine((value, context) => {
+    if (value.deadline !== null && value.deadline < value.startedAt) {
+      context.addIssue({ code: 'custom', path: ['deadline'], message: 'must be null or a finite number (epoch milliseconds) not before startedAt' });
+    }
+    if (value.schedule.maxDelayMs < value.schedule.minDelayMs) {
+      context.addIssue({ code: 'custom', path: ['schedule', 'maxDelayMs'], message: 'must not be below schedule.minDelayMs' });
+    }
+    if (value.lastJob !== undefined && value.lastJob.id !== value.jobId) {
+      context.addIssue({ code: 'custom', path: ['lastJob', 'id'], message: `must be the checkpoint's jobId ${show(value.jobId)}` });
+    }
+  }) satisfies z.ZodType<WaitCheckpoint>;
 
 /**
  * Builds a checkpoint. Epoch times are rounded to whole milliseconds; the snapshot keeps what
  * change detection and a display need (not `raw`).
  */
 export function createCheckpoint(input: CheckpointInput): WaitCheckpoint {
+  const { minDelayMs, maxDelayMs, retryAfterCapMs, notFoundGraceMs } = input.schedule;
   const checkpoint: WaitCheckpoint = {
     version: CHECKPOINT_VERSION,
     vendor: input.vendor,
     jobId: input.jobId,
     startedAt: Math.round(input.startedAt),
     deadline: input.deadline === null || input.deadline === Infinity ? null : Math.round(input.deadline),
+    schedule: { minDelayMs, maxDelayMs, retryAfterCapMs, notFoundGraceMs },
     polls: input.polls,
     step: input.step,
     nextPollAt: input.nextPollAt === null ? null : Math.round(input.nextPollAt),
@@ -126,16 +181,14 @@ export function assertCheckpoint(value: unknown, vendor: string, jobId: string):
 export function jobFromCheckpoint(checkpoint: WaitCheckpoint): Job<undefined> | undefined {
   const snapshot = checkpoint.lastJob;
   if (!snapshot) return undefined;
-  const job: Job<undefined> = { vendor: checkpoint.vendor, id: snapshot.id, state: snapshot.state, vendorState: snapshot.vendorState, tasks: snapshot.tasks.map(toTask), raw: undefined };
-  if (snapshot.type !== undefined) job.type = snapshot.type;
-  if (snapshot.description !== undefined) job.description = snapshot.description;
-  if (snapshot.message !== undefined) job.message = snapshot.message;
-  if (snapshot.error !== undefined) job.error = { ...snapshot.error };
-  for (const key of ['createdAt', 'startedAt', 'updatedAt', 'endedAt'] as const) {
-    const iso = snapshot[key];
-    if (iso !== undefined) job[key] = new Date(iso);
-  }
-  if (snapshot.progress !== undefined) job.progress = { ...snapshot.progress };
+  const { createdAt, startedAt, updatedAt, endedAt, tasks, error, progress, ...rest } = snapshot;
+  const job: Job<undefined> = { ...rest, vendor: checkpoint.vendor, tasks: tasks.map(toTask), raw: undefined };
+  if (error !== undefined) job.error = { ...error };
+  if (progress !== undefined) job.progress = { ...progress };
+  if (createdAt !== undefined) job.createdAt = new Date(createdAt);
+  if (startedAt !== undefined) job.startedAt = new Date(startedAt);
+  if (updatedAt !== undefined) job.updatedAt = new Date(updatedAt);
+  if (endedAt !== undefined) job.endedAt = new Date(endedAt);
   return job;
 }
 
@@ -146,35 +199,54 @@ export function jobFromCheckpoint(checkpoint: WaitCheckpoint): Job<undefined> | 
  * @internal
  */
 export function readCheckpoint(value: unknown, name: string, expected?: { vendor: string; jobId: string }): WaitCheckpoint {
-  if (!isRecord(value)) throw new InvalidArgumentError(name, 'must be a checkpoint object (from onCheckpoint)');
-  if (value['version'] !== CHECKPOINT_VERSION) {
-    throw new InvalidArgumentError(`${name}.version`, `is ${show(value['version'])}: this jobwait reads checkpoint version ${CHECKPOINT_VERSION} only`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidArgumentError(name, 'must be a checkpoint object (from onCheckpoint)');
   }
-  const vendor = value['vendor'];
-  if (typeof vendor !== 'string') throw new InvalidArgumentError(`${name}.vendor`, 'must be a string');
-  const jobId = value['jobId'];
-  if (typeof jobId !== 'string' || jobId.length === 0) throw new InvalidArgumentError(`${name}.jobId`, 'must be a non-empty string');
-  if (expected && vendor !== expected.vendor) {
-    throw new InvalidArgumentError(`${name}.vendor`, `is ${show(vendor)}: a checkpoint of another vendor cannot resume a wait on this ${show(expected.vendor)} client`);
+  const record = value as Record<string, unknown>;
+  // The version first, so a checkpoint of another format is reported as such, whatever else it holds.
+  if (record['version'] !== CHECKPOINT_VERSION) {
+    throw new InvalidArgumentError(`${name}.version`, `is ${show(record['version'])}: this jobwait reads checkpoint version ${CHECKPOINT_VERSION} only`);
   }
-  if (expected && jobId !== expected.jobId) {
-    throw new InvalidArgumentError(`${name}.jobId`, `is ${show(jobId)}: a checkpoint of another job cannot resume the wait on job ${show(expected.jobId)}`);
+  if (expected && typeof record['vendor'] === 'string' && record['vendor'] !== expected.vendor) {
+    throw new InvalidArgumentError(`${name}.vendor`, `is ${show(record['vendor'])}: a checkpoint of another vendor cannot resume a wait on this ${show(expected.vendor)} client`);
   }
-  const startedAt = value['startedAt'];
-  if (!isFiniteNumber(startedAt)) throw new InvalidArgumentError(`${name}.startedAt`, 'must be a finite number (epoch milliseconds)');
-  const deadline = value['deadline'];
-  if (deadline !== null && (!isFiniteNumber(deadline) || deadline < startedAt)) {
-    throw new InvalidArgumentError(`${name}.deadline`, 'must be null or a finite number (epoch milliseconds) not before startedAt');
+  if (expected && typeof record['jobId'] === 'string' && record['jobId'] !== expected.jobId) {
+    throw new InvalidArgumentError(`${name}.jobId`, `is ${show(record['jobId'])}: a checkpoint of another job cannot resume the wait on job ${show(expected.jobId)}`);
   }
-  const nextPollAt = value['nextPollAt'];
-  if (nextPollAt !== null && !isFiniteNumber(nextPollAt)) throw new InvalidArgumentError(`${name}.nextPollAt`, 'must be null or a finite number (epoch milliseconds)');
-  const polls = value['polls'];
-  const step = value['step'];
-  if (!isCount(polls)) throw new InvalidArgumentError(`${name}.polls`, 'must be a whole number of 0 or more');
-  if (!isCount(step)) throw new InvalidArgumentError(`${name}.step`, 'must be a whole number of 0 or more');
-  const checkpoint: WaitCheckpoint = { version: CHECKPOINT_VERSION, vendor, jobId, startedAt, deadline, polls, step, nextPollAt };
-  if (value['lastJob'] !== undefined) checkpoint.lastJob = readSnapshot(value['lastJob'], `${name}.lastJob`, jobId);
-  return checkpoint;
+  // The schema is recursive: measure the nesting first, without recursion, so no input can overflow the stack.
+  const lastJob = record['lastJob'];
+  if (nestsDeeperThan(lastJob, childTasks, MAX_TASK_DEPTH)) {
+    throw new InvalidArgumentError(`${name}.lastJob.tasks`, `nest more than ${MAX_TASK_DEPTH} levels deep`);
+  }
+  const parsed = checkpointSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+  throw new InvalidArgumentError(`${name}${pathText(issue.path)}`, issueText(issue, valueAt(value, issue.path)));
+}
+
+/** What `value` holds at a zod issue's path (zod's issues do not carry the input). */
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let at = value;
+  for (const key of path) at = typeof at === 'object' && at !== null ? (at as Record<PropertyKey, unknown>)[key] : undefined;
+  return at;
+}
+
+/** A snapshot's or task's `tasks`, whatever the value is. */
+function childTasks(node: unknown): unknown {
+  return typeof node === 'object' && node !== null ? (node as { tasks?: unknown }).tasks : undefined;
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('');
+}
+
+/** A zod issue in the words the rest of jobwait uses. */
+function issueText(issue: z.core.$ZodIssue, input: unknown): string {
+  if (input === undefined) return 'is missing';
+  if (issue.code === 'invalid_type') return `must be ${issue.expected === 'number' ? 'a finite number' : issue.expected === 'int' ? 'a whole number of 0 or more' : `of type ${issue.expected}`}, got ${show(input)}`;
+  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map(String).join(', ')}`;
+  if (issue.code === 'too_small' || issue.code === 'too_big') return issue.origin === 'string' ? 'must be a non-empty string' : 'must be a whole number of 0 or more';
+  return issue.message;
 }
 
 function toCheckpointJob(job: Job<unknown>): CheckpointJob {
@@ -199,11 +271,9 @@ function toCheckpointTask(task: Task): CheckpointTask {
   return snapshot;
 }
 
-function toTask(snapshot: CheckpointTask): Task {
-  const task: Task = { id: snapshot.id, state: snapshot.state, vendorState: snapshot.vendorState, tasks: snapshot.tasks.map(toTask) };
-  if (snapshot.name !== undefined) task.name = snapshot.name;
-  if (snapshot.message !== undefined) task.message = snapshot.message;
-  if (snapshot.error !== undefined) task.error = { ...snapshot.error };
+function toTask({ tasks, error, ...rest }: CheckpointTask): Task {
+  const task: Task = { ...rest, tasks: tasks.map(toTask) };
+  if (error !== undefined) task.error = { ...error };
   return task;
 }
 
@@ -212,95 +282,6 @@ function copyError(error: JobError): JobError {
   if (error.code !== undefined) copy.code = error.code;
   if (error.target !== undefined) copy.target = error.target;
   return copy;
-}
-
-function readSnapshot(value: unknown, name: string, jobId: string): CheckpointJob {
-  if (!isRecord(value)) throw new InvalidArgumentError(name, 'must be an object');
-  if (value['id'] !== jobId) throw new InvalidArgumentError(`${name}.id`, `must be the checkpoint's jobId ${show(jobId)}`);
-  const state = value['state'];
-  if (typeof state !== 'string' || !(JOB_STATES as readonly string[]).includes(state)) throw new InvalidArgumentError(`${name}.state`, `must be one of ${JOB_STATES.join(', ')}`);
-  const snapshot: CheckpointJob = {
-    id: jobId,
-    state: state as JobState,
-    vendorState: requiredString(value, 'vendorState', name),
-    tasks: readTasks(value['tasks'], `${name}.tasks`, 0),
-  };
-  for (const key of ['type', 'description', 'message'] as const) {
-    const text = optionalString(value, key, name);
-    if (text !== undefined) snapshot[key] = text;
-  }
-  if (value['error'] !== undefined) snapshot.error = readError(value['error'], `${name}.error`);
-  if (value['progress'] !== undefined) {
-    const progress = value['progress'];
-    if (!isRecord(progress) || !isCount(progress['completed']) || !isCount(progress['total'])) {
-      throw new InvalidArgumentError(`${name}.progress`, 'must be { completed, total } with whole numbers of 0 or more');
-    }
-    snapshot.progress = { completed: progress['completed'], total: progress['total'] };
-  }
-  for (const key of ['createdAt', 'startedAt', 'updatedAt', 'endedAt'] as const) {
-    const iso = optionalString(value, key, name);
-    if (iso === undefined) continue;
-    if (Number.isNaN(new Date(iso).getTime())) throw new InvalidArgumentError(`${name}.${key}`, 'must be an ISO 8601 date');
-    snapshot[key] = iso;
-  }
-  return snapshot;
-}
-
-function readTasks(value: unknown, name: string, depth: number): CheckpointTask[] {
-  if (!Array.isArray(value)) throw new InvalidArgumentError(name, 'must be an array');
-  if (depth >= MAX_TASK_DEPTH) throw new InvalidArgumentError(name, `nest more than ${MAX_TASK_DEPTH} levels deep`);
-  return value.map((item: unknown, index): CheckpointTask => {
-    const at = `${name}[${index}]`;
-    if (!isRecord(item)) throw new InvalidArgumentError(at, 'must be an object');
-    const state = item['state'];
-    if (typeof state !== 'string' || !TASK_STATES.has(state)) throw new InvalidArgumentError(`${at}.state`, `must be one of ${[...TASK_STATES].join(', ')}`);
-    const task: CheckpointTask = {
-      id: requiredString(item, 'id', at),
-      state: state as TaskState,
-      vendorState: requiredString(item, 'vendorState', at),
-      tasks: readTasks(item['tasks'], `${at}.tasks`, depth + 1),
-    };
-    for (const key of ['name', 'message'] as const) {
-      const text = optionalString(item, key, at);
-      if (text !== undefined) task[key] = text;
-    }
-    if (item['error'] !== undefined) task.error = readError(item['error'], `${at}.error`);
-    return task;
-  });
-}
-
-function readError(value: unknown, name: string): JobError {
-  if (!isRecord(value)) throw new InvalidArgumentError(name, 'must be { message, code?, target? }');
-  const error: JobError = { message: requiredString(value, 'message', name) };
-  const code = optionalString(value, 'code', name);
-  const target = optionalString(value, 'target', name);
-  if (code !== undefined) error.code = code;
-  if (target !== undefined) error.target = target;
-  return error;
-}
-
-function requiredString(record: Record<string, unknown>, key: string, name: string): string {
-  const value = record[key];
-  if (typeof value !== 'string') throw new InvalidArgumentError(`${name}.${key}`, 'must be a string');
-  return value;
-}
-
-function optionalString(record: Record<string, unknown>, key: string, name: string): string | undefined {
-  const value = record[key];
-  if (value !== undefined && typeof value !== 'string') throw new InvalidArgumentError(`${name}.${key}`, 'must be a string when present');
-  return value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
 function show(value: unknown): string {

@@ -13,6 +13,7 @@ export {
   createCheckpoint,
   jobFromCheckpoint,
   type CheckpointInput,
+  type CheckpointSchedule,
   type CheckpointJob,
   type CheckpointTask,
   type WaitCheckpoint,

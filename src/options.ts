@@ -56,7 +56,9 @@ export interface WaitOptions<TRaw = unknown> {
    * Continues a wait from a checkpoint that `onCheckpoint` gave, in this process or another:
    * - within the checkpoint's deadline: `timeoutMs` is ignored;
    * - on its schedule: the first poll goes out at its `nextPollAt` (at once if that has passed),
-   *   and the poll count and the growth of the delays go on from it;
+   *   the poll count and the growth of the delays go on from it, and its `minDelayMs`,
+   *   `maxDelayMs` and `notFoundGraceMs` hold (the call's own are ignored; this client's vendor
+   *   limits still apply);
    * - with its last snapshot as the baseline: `onProgress` and `watchJob` report only changes
    *   since then (a job that ended meanwhile is reported once, as a change). A 404 means the job
    *   vanished after it was seen: `JobNotFoundError` with that snapshot as `lastJob` (rebuilt from
@@ -184,6 +186,14 @@ export function resolveWaitOptions<TRaw>(
     throw new InvalidArgumentError('cancelOnAbort', 'must be a boolean');
   }
   const resumeFrom = o.resumeFrom === undefined ? undefined : readCheckpoint(o.resumeFrom, 'resumeFrom', job);
+  if (resumeFrom) {
+    // A resumed wait keeps the schedule it was started with (the call's own is ignored, as its
+    // timeoutMs is), within this client's limits.
+    const { schedule } = resumeFrom;
+    maxDelayMs = Math.min(schedule.maxDelayMs, policy?.maxDelayMs ?? Infinity);
+    effectiveMin = Math.min(schedule.minDelayMs, maxDelayMs);
+    retryAfterCapMs = Math.min(schedule.retryAfterCapMs, policy?.maxDelayMs ?? Infinity);
+  }
   return {
     timeoutMs,
     minDelayMs: effectiveMin,
@@ -193,7 +203,7 @@ export function resolveWaitOptions<TRaw>(
     onProgress: o.onProgress,
     until: o.until,
     throwOnFailure: o.throwOnFailure ?? WAIT_DEFAULTS.throwOnFailure,
-    notFoundGraceMs,
+    notFoundGraceMs: resumeFrom ? resumeFrom.schedule.notFoundGraceMs : notFoundGraceMs,
     onCheckpoint: o.onCheckpoint,
     resumeFrom,
     cancelOnAbort: o.cancelOnAbort ?? WAIT_DEFAULTS.cancelOnAbort,

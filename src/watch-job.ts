@@ -218,6 +218,7 @@ function checkpoint<TRaw>(loop: Loop<TRaw>, delayMs: number | null): void {
       jobId: id,
       startedAt: scope.startedAt + offset,
       deadline: scope.deadline + offset,
+      schedule: { minDelayMs: o.minDelayMs, maxDelayMs: o.maxDelayMs, retryAfterCapMs: o.retryAfterCapMs, notFoundGraceMs: o.notFoundGraceMs },
       polls: state.polls,
       step: state.step,
       nextPollAt: delayMs === null ? null : now() + delayMs + offset,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_TASK_DEPTH } from '../../src/model.js';
+import { nestsDeeperThan } from '../../src/nesting.js';
 
 /**
  * zod schemas of CCE's `GET /api/v3/projects/{project_id}/jobs/{job_id}`. What the adapter relies
@@ -100,28 +101,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * Whether a raw job's `spec.subJobs` nest deeper than `MAX_TASK_DEPTH` levels, following what the
- * schemas recurse into. Level by level, without recursion: it reads each sub-job once at most.
- */
-function subJobsTooDeep(job: unknown): boolean {
-  let level: unknown[] = [job];
-  for (let depth = 0; level.length > 0; depth++) {
-    if (depth > MAX_TASK_DEPTH) return true;
-    const next: unknown[] = [];
-    for (const item of level) {
-      const subJobs = isRecord(item) && isRecord(item['spec']) ? item['spec']['subJobs'] : undefined;
-      if (Array.isArray(subJobs)) for (const subJob of subJobs) next.push(subJob);
-    }
-    level = next;
-  }
-  return false;
+/** A raw job's or sub-job's `spec.subJobs`: what the schemas recurse into. */
+function subJobsOf(node: unknown): unknown {
+  return isRecord(node) && isRecord(node['spec']) ? node['spec']['subJobs'] : undefined;
 }
 
 /** The job answered by `GET …/jobs/{job_id}`. Sub-jobs nested deeper than `MAX_TASK_DEPTH` levels fail it. */
 export const cceJobSchema = z.preprocess(
   (value, ctx) => {
-    if (subJobsTooDeep(value)) ctx.addIssue({ code: 'custom', path: ['spec', 'subJobs'], message: `sub-jobs nest more than ${MAX_TASK_DEPTH} levels deep` });
+    if (nestsDeeperThan(value, subJobsOf, MAX_TASK_DEPTH)) ctx.addIssue({ code: 'custom', path: ['spec', 'subJobs'], message: `sub-jobs nest more than ${MAX_TASK_DEPTH} levels deep` });
     return value;
   },
   z.looseObject({

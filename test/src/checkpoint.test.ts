@@ -37,8 +37,10 @@ function richJob(): Job<{ secretish: string }> {
   };
 }
 
+const SCHEDULE = { minDelayMs: 1_000, maxDelayMs: 8_000, retryAfterCapMs: 60_000, notFoundGraceMs: 5_000 };
+
 function checkpointOf(over: Partial<CheckpointInput> = {}): WaitCheckpoint {
-  return createCheckpoint({ vendor: 'cce', jobId: 'job-7', startedAt: 1_700_000_000_000, deadline: 1_700_000_600_000, polls: 3, step: 3, nextPollAt: 1_700_000_007_000, lastJob: richJob(), ...over });
+  return createCheckpoint({ vendor: 'cce', jobId: 'job-7', schedule: SCHEDULE, startedAt: 1_700_000_000_000, deadline: 1_700_000_600_000, polls: 3, step: 3, nextPollAt: 1_700_000_007_000, lastJob: richJob(), ...over });
 }
 
 /** The InvalidArgumentError `fn` throws (fails the test if it throws nothing or something else). */
@@ -53,7 +55,7 @@ function invalidArgument(fn: () => unknown): InvalidArgumentError {
 }
 
 describe('createCheckpoint', () => {
-  it('holds the format version, vendor, job id, times, poll count, step and a snapshot of the last job', () => {
+  it('holds the format version, vendor, job id, times, schedule, poll count, step and a snapshot of the last job', () => {
     const checkpoint = checkpointOf();
     expect(checkpoint).toMatchObject({
       version: CHECKPOINT_VERSION,
@@ -62,10 +64,11 @@ describe('createCheckpoint', () => {
       startedAt: 1_700_000_000_000,
       deadline: 1_700_000_600_000,
       polls: 3,
+      schedule: SCHEDULE,
       step: 3,
       nextPollAt: 1_700_000_007_000,
     });
-    expect(CHECKPOINT_VERSION).toBe(1);
+    expect(CHECKPOINT_VERSION).toBe(2);
     expect(checkpoint.lastJob).toMatchObject({ id: 'job-7', state: 'running', vendorState: 'Running', message: 'Installing add-ons', progress: { completed: 2, total: 2 } });
   });
 
@@ -87,14 +90,14 @@ describe('createCheckpoint', () => {
   });
 
   it('writes no deadline as null, rounds times to whole milliseconds, and leaves lastJob out when the job was not seen', () => {
-    const checkpoint = createCheckpoint({ vendor: 'fake', jobId: 'j', startedAt: 10.4, deadline: Infinity, polls: 1, step: 1, nextPollAt: 1010.6 });
-    expect(checkpoint).toEqual({ version: 1, vendor: 'fake', jobId: 'j', startedAt: 10, deadline: null, polls: 1, step: 1, nextPollAt: 1011 });
+    const checkpoint = createCheckpoint({ vendor: 'fake', jobId: 'j', schedule: SCHEDULE, startedAt: 10.4, deadline: Infinity, polls: 1, step: 1, nextPollAt: 1010.6 });
+    expect(checkpoint).toEqual({ version: 2, vendor: 'fake', jobId: 'j', startedAt: 10, deadline: null, schedule: SCHEDULE, polls: 1, step: 1, nextPollAt: 1011 });
     expect('lastJob' in checkpoint).toBe(false);
   });
 
   it('skips a date that is not a real instant instead of throwing', () => {
     const job = { ...richJob(), endedAt: new Date(Number.NaN) };
-    expect(createCheckpoint({ vendor: 'cce', jobId: 'job-7', startedAt: 0, deadline: null, polls: 1, step: 0, nextPollAt: null, lastJob: job }).lastJob).not.toHaveProperty('endedAt');
+    expect(createCheckpoint({ vendor: 'cce', jobId: 'job-7', schedule: SCHEDULE, startedAt: 0, deadline: null, polls: 1, step: 0, nextPollAt: null, lastJob: job }).lastJob).not.toHaveProperty('endedAt');
   });
 });
 
@@ -127,7 +130,7 @@ describe('a checkpoint through JSON', () => {
   });
 
   it('gives no snapshot back for a checkpoint taken before the job was seen', () => {
-    expect(jobFromCheckpoint(createCheckpoint({ vendor: 'cce', jobId: 'job-7', startedAt: 0, deadline: null, polls: 1, step: 1, nextPollAt: 5 }))).toBeUndefined();
+    expect(jobFromCheckpoint(createCheckpoint({ vendor: 'cce', jobId: 'job-7', schedule: SCHEDULE, startedAt: 0, deadline: null, polls: 1, step: 1, nextPollAt: 5 }))).toBeUndefined();
   });
 });
 
@@ -150,14 +153,14 @@ describe('assertCheckpoint', () => {
     expect(error.message).toContain('"job-8"');
   });
 
-  it.each([0, 2, '1', undefined, null])('refuses a checkpoint of version %s with InvalidArgumentError', (version) => {
+  it.each([0, 1, 3, '2', undefined, null])('refuses a checkpoint of version %s with InvalidArgumentError', (version) => {
     const error = invalidArgument(() => assertCheckpoint({ ...checkpointOf(), version }, 'cce', 'job-7'));
     expect(error.argument).toBe('checkpoint.version');
-    expect(error.message).toContain('version 1 only');
+    expect(error.message).toContain('version 2 only');
   });
 
   it('checks the version before the vendor, so a future format is reported as such', () => {
-    expect(invalidArgument(() => assertCheckpoint({ ...checkpointOf(), version: 2 }, 'ontap', 'other')).argument).toBe('checkpoint.version');
+    expect(invalidArgument(() => assertCheckpoint({ ...checkpointOf(), version: 3 }, 'ontap', 'other')).argument).toBe('checkpoint.version');
   });
 
   const base = (): Record<string, unknown> => JSON.parse(JSON.stringify(checkpointOf())) as Record<string, unknown>;
@@ -180,6 +183,9 @@ describe('assertCheckpoint', () => {
     ['nextPollAt as a string', { ...base(), nextPollAt: 'soon' }, 'checkpoint.nextPollAt'],
     ['a fractional poll count', { ...base(), polls: 1.5 }, 'checkpoint.polls'],
     ['a negative step', { ...base(), step: -1 }, 'checkpoint.step'],
+    ['no schedule', { ...base(), schedule: undefined }, 'checkpoint.schedule'],
+    ['a schedule with a negative delay', { ...base(), schedule: { ...SCHEDULE, minDelayMs: -1 } }, 'checkpoint.schedule.minDelayMs'],
+    ['a schedule whose maxDelayMs is below its minDelayMs', { ...base(), schedule: { ...SCHEDULE, maxDelayMs: 10 } }, 'checkpoint.schedule.maxDelayMs'],
     ['a lastJob that is a string', { ...base(), lastJob: 'running' }, 'checkpoint.lastJob'],
     ['a lastJob of another job', withLastJob({ id: 'job-8' }), 'checkpoint.lastJob.id'],
     ['a lastJob state that does not exist', withLastJob({ state: 'exploded' }), 'checkpoint.lastJob.state'],
@@ -187,7 +193,7 @@ describe('assertCheckpoint', () => {
     ['a lastJob without vendorState', withLastJob({ vendorState: undefined }), 'checkpoint.lastJob.vendorState'],
     ['a lastJob message that is a number', withLastJob({ message: 5 }), 'checkpoint.lastJob.message'],
     ['a lastJob error without a message', withLastJob({ error: { code: 'x' } }), 'checkpoint.lastJob.error.message'],
-    ['a lastJob progress with a negative count', withLastJob({ progress: { completed: -1, total: 2 } }), 'checkpoint.lastJob.progress'],
+    ['a lastJob progress with a negative count', withLastJob({ progress: { completed: -1, total: 2 } }), 'checkpoint.lastJob.progress.completed'],
     ['a lastJob date that is not a date', withLastJob({ updatedAt: 'yesterday' }), 'checkpoint.lastJob.updatedAt'],
     ['lastJob tasks that are not an array', withLastJob({ tasks: {} }), 'checkpoint.lastJob.tasks'],
     ['a task with a state that does not exist', withLastJob({ tasks: [{ id: 't', state: 'nope', vendorState: 'x', tasks: [] }] }), 'checkpoint.lastJob.tasks[0].state'],

@@ -45,8 +45,8 @@ const INVALID: [label: string, options: unknown, argument: string][] = [
   ['cancelOnAbort that is a string', { cancelOnAbort: 'yes' }, 'cancelOnAbort'],
   ['cancelOnAbort that is 1', { cancelOnAbort: 1 }, 'cancelOnAbort'],
   ['resumeFrom that is a string', { resumeFrom: '{"version":1}' }, 'resumeFrom'],
-  ['resumeFrom of an unknown version', { resumeFrom: { version: 2, vendor: 'fake', jobId: 'job-1', startedAt: 0, deadline: null, polls: 1, step: 1, nextPollAt: null } }, 'resumeFrom.version'],
-  ['resumeFrom with a negative poll count', { resumeFrom: { version: 1, vendor: 'fake', jobId: 'job-1', startedAt: 0, deadline: null, polls: -1, step: 1, nextPollAt: null } }, 'resumeFrom.polls'],
+  ['resumeFrom of an unknown version', { resumeFrom: { version: 3, vendor: 'fake', jobId: 'job-1', startedAt: 0, deadline: null, polls: 1, step: 1, nextPollAt: null } }, 'resumeFrom.version'],
+  ['resumeFrom with a negative poll count', { resumeFrom: { version: 2, vendor: 'fake', jobId: 'job-1', startedAt: 0, deadline: null, schedule: { minDelayMs: 1, maxDelayMs: 1, retryAfterCapMs: 1, notFoundGraceMs: 0 }, polls: -1, step: 1, nextPollAt: null } }, 'resumeFrom.polls'],
   ['options that are null', null, 'options'],
   ['options that are a number', 5, 'options'],
 ];

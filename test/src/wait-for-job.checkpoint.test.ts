@@ -12,6 +12,9 @@ import { fakeJob as job, fakeSource, flush, STEADY, track, useFakeClock, type St
 
 useFakeClock();
 
+/** The default schedule, as a checkpoint of a default wait on the fake client carries it. */
+const SCHEDULE = { minDelayMs: 1_500, maxDelayMs: 30_000, retryAfterCapMs: 600_000, notFoundGraceMs: 0 };
+
 const notFound = (): JobNotFoundError => new JobNotFoundError({ vendor: 'fake', jobId: 'job-1' });
 const network = (): NetworkError => new NetworkError({ method: 'GET', url: 'https://api.example.com/jobs/job-1', message: 'ECONNRESET' });
 
@@ -46,7 +49,7 @@ describe('onCheckpoint', () => {
       { polls: 4, step: 3, nextPollAt: null },
     ]);
     for (const checkpoint of checkpoints) {
-      expect(checkpoint).toMatchObject({ version: 1, vendor: 'fake', jobId: 'job-1', startedAt: t0, deadline: t0 + 60_000 });
+      expect(checkpoint).toMatchObject({ version: 2, vendor: 'fake', jobId: 'job-1', startedAt: t0, deadline: t0 + 60_000 });
     }
     expect(checkpoints.map((c) => c.lastJob?.state)).toEqual(['running', 'running', 'running', 'succeeded']);
   });
@@ -204,6 +207,27 @@ describe('resumeFrom: a wait continued by another client object', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('keeps the first wait’s delay bounds and not-found grace when the resuming call names none', async () => {
+    // Wait A: a fixed 4 s gap and 20 s of grace for a job not visible yet; its first poll is a 404.
+    const a = fakeSource([notFound()]);
+    const controller = new AbortController();
+    const checkpoints: WaitCheckpoint[] = [];
+    const waitA = track(waitForJob(a.client, 'job-1', { minDelayMs: 4000, maxDelayMs: 4000, notFoundGraceMs: 20_000, signal: controller.signal, onCheckpoint: (c) => checkpoints.push(c) }));
+    await vi.advanceTimersByTimeAsync(100);
+    controller.abort();
+    await flush();
+    expect(waitA.error).toBeInstanceOf(WaitAbortedError);
+    expect(checkpoints.at(-1)?.schedule).toMatchObject({ minDelayMs: 4000, maxDelayMs: 4000, notFoundGraceMs: 20_000 });
+
+    // Wait B names nothing but the checkpoint: still a 404 (within the grace), then the job shows up.
+    const b = fakeSource([notFound(), job('running'), job('succeeded')]);
+    const waitB = track(waitForJob(b.client, 'job-1', { resumeFrom: JSON.parse(JSON.stringify(checkpoints.at(-1))) as WaitCheckpoint }));
+    await vi.advanceTimersByTimeAsync(13_000);
+    expect(waitB.value?.state).toBe('succeeded');
+    // On the default schedule these would be 1.5 s apart, and the first 404 would have ended the wait.
+    expect(b.times.map((t) => Math.round(t / 100) * 100)).toEqual([3900, 7900, 11_900]);
+  });
+
   it('ignores timeoutMs when resuming: the checkpoint’s deadline holds', async () => {
     const checkpoints: WaitCheckpoint[] = [];
     const a = fakeSource([job('running')]);
@@ -252,7 +276,7 @@ describe('resumeFrom: a wait continued by another client object', () => {
   });
 
   it('yields from watchJob a job that ended while no one watched, once, as a change', async () => {
-    const checkpoint = createCheckpoint({ vendor: 'fake', jobId: 'job-1', startedAt: Date.now(), deadline: Date.now() + 60_000, polls: 4, step: 4, nextPollAt: null, lastJob: job('running') });
+    const checkpoint = createCheckpoint({ vendor: 'fake', jobId: 'job-1', schedule: SCHEDULE, startedAt: Date.now(), deadline: Date.now() + 60_000, polls: 4, step: 4, nextPollAt: null, lastJob: job('running') });
     const done = job('succeeded');
     const b = fakeSource([done]);
     const { jobs, error } = await collect(watchJob(b.client, 'job-1', { resumeFrom: throughJson(checkpoint) }));
@@ -262,7 +286,7 @@ describe('resumeFrom: a wait continued by another client object', () => {
 
   it('yields from watchJob nothing for a snapshot equal to the checkpoint’s, then the changes', async () => {
     const t = job('running', { tasks: [{ id: 'a', state: 'running', vendorState: 'RUN', tasks: [] }], progress: { completed: 0, total: 1 }, updatedAt: new Date(1000) });
-    const checkpoint = createCheckpoint({ vendor: 'fake', jobId: 'job-1', startedAt: Date.now(), deadline: null, polls: 1, step: 1, nextPollAt: null, lastJob: t });
+    const checkpoint = createCheckpoint({ vendor: 'fake', jobId: 'job-1', schedule: SCHEDULE, startedAt: Date.now(), deadline: null, polls: 1, step: 1, nextPollAt: null, lastJob: t });
     const same = { ...t, raw: { other: true }, updatedAt: new Date(2000) };
     const done = job('succeeded', { tasks: [{ id: 'a', state: 'succeeded', vendorState: 'OK', tasks: [] }], progress: { completed: 1, total: 1 } });
     const b = fakeSource([same, same, done]);
@@ -275,7 +299,7 @@ describe('resumeFrom: a wait continued by another client object', () => {
 
   it('resolves waitForJob with a terminal snapshot equal to the checkpoint’s without calling onProgress again', async () => {
     const done = job('succeeded');
-    const checkpoint = createCheckpoint({ vendor: 'fake', jobId: 'job-1', startedAt: Date.now(), deadline: null, polls: 3, step: 2, nextPollAt: null, lastJob: done });
+    const checkpoint = createCheckpoint({ vendor: 'fake', jobId: 'job-1', schedule: SCHEDULE, startedAt: Date.now(), deadline: null, polls: 3, step: 2, nextPollAt: null, lastJob: done });
     const onProgress = vi.fn();
     const b = fakeSource([job('succeeded')]);
     await expect(waitForJob(b.client, 'job-1', { resumeFrom: throughJson(checkpoint), onProgress })).resolves.toMatchObject({ state: 'succeeded' });
@@ -286,6 +310,7 @@ describe('resumeFrom: a wait continued by another client object', () => {
     const checkpoint = createCheckpoint({
       vendor: 'fake',
       jobId: 'job-1',
+      schedule: SCHEDULE,
       startedAt: Date.now(),
       deadline: Date.now() + 60_000,
       polls: 2,
@@ -322,7 +347,7 @@ describe('resumeFrom: a wait continued by another client object', () => {
   });
 
   it('has no deadline when the checkpoint has none', async () => {
-    const checkpoint = createCheckpoint({ vendor: 'fake', jobId: 'job-1', startedAt: Date.now(), deadline: null, polls: 1, step: 30, nextPollAt: null, lastJob: job('running') });
+    const checkpoint = createCheckpoint({ vendor: 'fake', jobId: 'job-1', schedule: SCHEDULE, startedAt: Date.now(), deadline: null, polls: 1, step: 30, nextPollAt: null, lastJob: job('running') });
     const steps: Step[] = [...Array.from({ length: 10 }, () => job('running')), job('succeeded')];
     const b = fakeSource(steps);
     const wait = track(waitForJob(b.client, 'job-1', { timeoutMs: 1000, resumeFrom: throughJson(checkpoint) }));
@@ -335,14 +360,14 @@ describe('resumeFrom: a wait continued by another client object', () => {
 
 describe('resumeFrom: checkpoints that do not fit', () => {
   const fresh = (over: Partial<WaitCheckpoint> = {}): WaitCheckpoint => ({
-    ...createCheckpoint({ vendor: 'fake', jobId: 'job-1', startedAt: Date.now(), deadline: Date.now() + 60_000, polls: 1, step: 1, nextPollAt: Date.now() + 1000, lastJob: job('running') }),
+    ...createCheckpoint({ vendor: 'fake', jobId: 'job-1', schedule: SCHEDULE, startedAt: Date.now(), deadline: Date.now() + 60_000, polls: 1, step: 1, nextPollAt: Date.now() + 1000, lastJob: job('running') }),
     ...over,
   });
 
   it.each([
     ['another vendor', { vendor: 'ontap' }, 'resumeFrom.vendor'],
     ['another job', { jobId: 'job-2' }, 'resumeFrom.jobId'],
-    ['an unknown version', { version: 2 as 1 }, 'resumeFrom.version'],
+    ['an unknown version', { version: 1 as 2 }, 'resumeFrom.version'],
     ['a malformed step', { step: Number.NaN }, 'resumeFrom.step'],
   ] as const)('rejects a checkpoint of %s with InvalidArgumentError before any request', async (_label, over, argument) => {
     const { client, getJob } = fakeSource([job('succeeded')]);

@@ -58,7 +58,7 @@ describe('a checkpoint carried to another ONTAP client', () => {
     expect(seenA).toEqual(['queued:Queued', 'running:step 1']);
     expect(sim.requests).toHaveLength(2);
     const checkpoint = JSON.parse(stored) as WaitCheckpoint;
-    expect(checkpoint).toMatchObject({ version: 1, vendor: 'ontap', jobId: uuid, polls: 2, step: 2, lastJob: { state: 'running', vendorState: 'running', message: 'step 1' } });
+    expect(checkpoint).toMatchObject({ version: 2, vendor: 'ontap', jobId: uuid, polls: 2, step: 2, lastJob: { state: 'running', vendorState: 'running', message: 'step 1' } });
     expect(stored).not.toContain('_links');
 
     const other = connect(sim.url);
