@@ -310,7 +310,7 @@ describe('the error table, end to end', () => {
   it('rejects with JobTimeoutError whose cause is a NetworkError when the port closes after it answered', async () => {
     const uuid = sim.ontap.addJob({ steps: [{ state: 'running', polls: 1_000 }] });
     let closed: Promise<void> | undefined;
-    const error = await failure(ontap.waitForJob(uuid, { ...FAST, timeoutMs: 150, onProgress: () => (closed ??= sim.close()) }));
+    const error = await failure(ontap.waitForJob(uuid, { ...FAST, timeoutMs: 400, onProgress: () => (closed ??= sim.close()) }));
     await closed;
     expect(error).toBeInstanceOf(JobTimeoutError);
     const timeout = error as JobTimeoutError<unknown>;
