@@ -51,6 +51,12 @@ export interface HttpRequest<S extends z.ZodType> {
   schema: S;
   body?: unknown;
   signal?: AbortSignal | undefined;
+  /**
+   * Whether sending the request twice has the effect of sending it once, so it may go again after
+   * a failure that may have reached the server (a reset, a stale kept-alive socket, a timeout, 502, 504).
+   * @default true for GET, false otherwise
+   */
+  idempotent?: boolean;
 }
 
 /** A validated answer. @internal */
@@ -382,11 +388,11 @@ export class HttpClient {
 }
 
 /**
- * Whether a failed request may be sent again: it is a GET, or the server provably did not act on it
- * (no connection was made; a 429 or 503).
+ * Whether a failed request may be sent again: it is idempotent (a GET, or a request its adapter
+ * marks so), or the server provably did not act on it (no connection was made; a 429 or 503).
  */
 function mayResend(request: HttpRequest<z.ZodType>, error: NetworkError | ApiError): boolean {
-  if (request.method === 'GET') return true;
+  if (request.idempotent ?? request.method === 'GET') return true;
   return error instanceof NetworkError ? neverReached(error) : NOT_PROCESSED_STATUS.has(error.status);
 }
 

@@ -326,22 +326,49 @@ describe('HttpClient retries', () => {
     expect(sim.ontap.peek(uuid)?.['state']).toBe('failure');
   });
 
-  it.each([502, 504])('does not retry a PATCH (cancelJob) answered %s: it may have been acted on', async (status) => {
-    const uuid = runningJob();
-    sim.fault({ type: 'status', status, method: 'PATCH', times: 10 });
-    const error = await rejection(ontap().cancelJob(uuid));
+  it.each([502, 504])('does not resend a request that is not idempotent answered %s: it may have been acted on', async (status) => {
+    sim.fault({ type: 'status', status, times: 10 });
+    const error = await rejection(http().request({ method: 'PATCH', path: '/api/act', schema: z.unknown() }));
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(status);
     expect((error as ApiError).method).toBe('PATCH');
-    expect(sim.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    expect(sim.requests).toHaveLength(1);
   });
 
-  it('does not retry a PATCH (cancelJob) after a connection reset', async () => {
-    const uuid = runningJob();
-    sim.fault({ type: 'reset', method: 'PATCH', times: 10 });
-    const error = await rejection(ontap().cancelJob(uuid));
+  it.each([502, 504])('resends a request marked idempotent answered %s', async (status) => {
+    sim.fault({ type: 'status', status, times: 1 });
+    sim.fault({ type: 'status', status: 200, body: { done: true } });
+    const response = await http().request({ method: 'PATCH', path: '/api/act', schema: z.object({ done: z.boolean() }), idempotent: true });
+    expect(response.data).toEqual({ done: true });
+    expect(sim.requests.map((r) => r.fault)).toEqual(['status', 'status']);
+  });
+
+  it('does not resend a request that is not idempotent after a connection reset: it may have reached the server', async () => {
+    sim.fault({ type: 'reset', times: 10 });
+    const error = await rejection(http().request({ method: 'PATCH', path: '/api/act', schema: z.unknown() }));
     expect(error).toBeInstanceOf(NetworkError);
-    expect(sim.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    expect((error as NetworkError).transient).toBe(true);
+    expect(sim.requests).toHaveLength(1);
+  });
+
+  it('resends a request marked idempotent after a connection reset', async () => {
+    sim.fault({ type: 'reset', times: 1 });
+    sim.fault({ type: 'status', status: 200, body: { done: true } });
+    const response = await http().request({ method: 'PATCH', path: '/api/act', schema: z.object({ done: z.boolean() }), idempotent: true });
+    expect(response.data).toEqual({ done: true });
+    expect(sim.requests.map((r) => r.fault)).toEqual(['reset', 'status']);
+  });
+
+  it('resends even a request that is not idempotent when the connection was refused: it never reached the server', async () => {
+    const closed = await startSimulator();
+    const { origin, host } = parseBaseUrl(closed.url, 'url');
+    await closed.close();
+    const logged: string[] = [];
+    const client = new HttpClient({ origin, host, options: resolveClientOptions({ retry: FAST_RETRY, logger: { debug: (line) => logged.push(line) } }) });
+    cleanup.push(() => client.close());
+    const error = await rejection(client.request({ method: 'POST', path: '/api/act', schema: z.unknown(), body: { a: 1 } }));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(logged.filter((line) => line.includes('retrying POST'))).toHaveLength(FAST_RETRY.retries);
   });
 
   it('honours a Retry-After within retry.maxTimeoutMs before the next attempt (503)', async () => {
