@@ -10,8 +10,9 @@ const PERMANENT_5XX = new Set([501, 505]);
 
 /**
  * Whether a failed poll is passing trouble that must not end a wait before its deadline:
- * network errors (including the per-request timeout) but certificate failures, 429, and 5xx
- * answers but 501 Not Implemented and 505 HTTP Version Not Supported.
+ * network errors (including the per-request timeout) but certificate failures and an origin that
+ * never answered the client and cannot be reached, 429, and 5xx answers but 501 Not Implemented
+ * and 505 HTTP Version Not Supported.
  */
 export function isTransient(error: unknown): boolean {
   if (error instanceof NetworkError) return error.transient;

@@ -186,7 +186,9 @@ export class OntapClient extends JobClientBase<OntapJobRaw> {
   async #action(uuid: string, action: 'cancel' | 'pause' | 'resume', options: OntapRequestOptions | undefined): Promise<void> {
     const path = `${this.#jobPath(uuid)}?action=${action}`;
     try {
-      await this.#http.request({ method: 'PATCH', path, schema: z.unknown(), signal: options?.signal });
+      // Idempotent in effect: a second cancel, pause or resume changes nothing more, so one lost on a
+      // stale kept-alive socket (or answered 502/504) may go again.
+      await this.#http.request({ method: 'PATCH', path, schema: z.unknown(), signal: options?.signal, idempotent: true });
     } catch (error) {
       throw notFound(error, uuid);
     }

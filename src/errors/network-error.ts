@@ -10,7 +10,11 @@ export interface NetworkErrorOptions {
   message?: string;
   /** True when the per-request timeout (`requestTimeoutMs`) fired. */
   timedOut?: boolean;
-  /** False for trouble that asking again cannot fix (an untrusted or misnamed certificate). @default true */
+  /**
+   * False for trouble that asking again cannot fix: an untrusted or misnamed certificate, or an
+   * origin that never answered this client and cannot be reached (DNS, a refused connection).
+   * @default true
+   */
   transient?: boolean;
   /** The underlying error (socket, TLS, DNS), kept as the error's `cause`. */
   cause?: unknown;
@@ -19,7 +23,8 @@ export interface NetworkErrorOptions {
 /**
  * The request got no HTTP answer: connection refused or reset, DNS, TLS, or the per-request
  * timeout. A wait treats it as transient and keeps polling until its deadline, unless `transient`
- * is false (a certificate that is not trusted or does not name the host): that ends it at once.
+ * is false (a certificate that is not trusted or does not name the host; a host that does not
+ * resolve or refuses connections before it ever answered this client): that ends it at once.
  */
 export class NetworkError extends JobwaitError {
   /** The class name of the error, fixed per class. */
@@ -32,7 +37,7 @@ export class NetworkError extends JobwaitError {
   readonly url: string;
   /** True when the per-request timeout fired. */
   readonly timedOut: boolean;
-  /** Whether asking again may help. False for certificate verification failures. */
+  /** Whether asking again may help. False for certificate failures and for an origin that never answered and cannot be reached. */
   readonly transient: boolean;
 
   constructor(options: NetworkErrorOptions) {

@@ -14,6 +14,7 @@ import { delay } from './delay.js';
 import { RequestLimiter } from './limiter.js';
 import { createRedactor } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
+import { socketErrorCode, unreachableReason } from './unreachable.js';
 
 /** What an adapter's signer sees of a request. @internal */
 export interface RequestToSign {
@@ -52,6 +53,12 @@ export interface HttpRequest<S extends z.ZodType> {
   schema: S;
   body?: unknown;
   signal?: AbortSignal | undefined;
+  /**
+   * Whether sending the request twice has the effect of sending it once, so it may go again after
+   * a failure that may have reached the server (a reset, a stale kept-alive socket, a timeout, 502, 504).
+   * @default true for GET, false otherwise
+   */
+  idempotent?: boolean;
 }
 
 /** A validated answer. @internal */
@@ -92,6 +99,8 @@ export class HttpClient {
   readonly #userAgent: string;
   readonly #limiter: RequestLimiter;
   #closed = false;
+  /** Whether the origin has given this client any HTTP answer (any status). Until then it may be a wrong URL. */
+  #answered = false;
 
   constructor(config: HttpClientConfig) {
     this.#config = config;
@@ -186,13 +195,14 @@ export class HttpClient {
 
   #shouldRetry(error: unknown, request: HttpRequest<z.ZodType>): boolean {
     if (request.signal?.aborted) return false;
-    const idempotent = request.method === 'GET';
     if (error instanceof NetworkError) {
-      if (!error.transient) return false;
-      return idempotent || (error.cause as { code?: unknown } | undefined)?.code === 'ECONNREFUSED';
+      // A certificate will not change by asking again; an origin that was never reached gets its
+      // retries (a blip at start-up), and only then ends the wait.
+      if (!error.transient && !neverReached(error)) return false;
+      return mayResend(request, error);
     }
     if (error instanceof ApiError && RETRYABLE_STATUS.has(error.status)) {
-      if (!idempotent && !NOT_PROCESSED_STATUS.has(error.status)) return false;
+      if (!mayResend(request, error)) return false;
       // A 429 paused the whole client: retry it here only when the server said when (and soon);
       // otherwise the caller (a wait's schedule) decides, and sees the 429.
       if (error.status === 429 && error.retryAfterMs === undefined) return false;
@@ -255,6 +265,7 @@ export class HttpClient {
         signal: controller.signal,
       });
       status = response.statusCode;
+      this.#answered = true;
       responseHeaders = response.headers as IncomingHttpHeaders;
       raw = await readBody(response.body, responseHeaders, options.maxResponseBytes);
     } catch (error) {
@@ -342,8 +353,14 @@ export class HttpClient {
     if (timedOut) {
       return new NetworkError({ method, url, timedOut: true, message: `no complete answer within ${this.#config.options.requestTimeoutMs} ms (requestTimeoutMs)`, cause: error });
     }
+    const code = socketErrorCode(error);
+    const unreachable = this.#answered ? undefined : unreachableReason(code);
+    if (unreachable !== undefined) {
+      // Never answered: a wrong URL, a closed port, a name that does not resolve. Waiting cannot fix it.
+      const message = `cannot reach ${this.#config.host}: ${unreachable} (${String(code)}); this client has never had an answer from it: check the URL`;
+      return new NetworkError({ method, url, message: this.#redact(message), transient: false, cause: error });
+    }
     const cause = (error as { cause?: unknown })?.cause ?? error;
-    const code = (cause as { code?: unknown })?.code;
     let message = cause instanceof Error ? cause.message : String(cause);
     if (typeof code === 'string' && !message.includes(code)) message = `${message} (${code})`;
     let transient = true;
@@ -372,6 +389,20 @@ export class HttpClient {
   toJSON(): { origin: string } {
     return { origin: this.#config.origin };
   }
+}
+
+/**
+ * Whether a failed request may be sent again: it is idempotent (a GET, or a request its adapter
+ * marks so), or the server provably did not act on it (no connection was made; a 429 or 503).
+ */
+function mayResend(request: HttpRequest<z.ZodType>, error: NetworkError | ApiError): boolean {
+  if (request.idempotent ?? request.method === 'GET') return true;
+  return error instanceof NetworkError ? neverReached(error) : NOT_PROCESSED_STATUS.has(error.status);
+}
+
+/** Whether the request of a network failure never left this machine (DNS, a refused connection). */
+function neverReached(error: NetworkError): boolean {
+  return unreachableReason(socketErrorCode(error.cause)) !== undefined;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

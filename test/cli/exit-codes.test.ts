@@ -132,6 +132,19 @@ describe('jobwait exit codes, each from the real bin against the simulator', () 
     noSecrets(result.stdout + result.stderr);
   });
 
+  test('7, not 3: an endpoint that never answered (a closed port) ends the wait at once, naming the host', async () => {
+    const closed = await startSimulator();
+    await closed.close();
+    const result = await runCli(['wait', 'ontap', sim.ontap.addJob(), ...FAST], { env: { ...ontapEnv(), JOBWAIT_ONTAP_URL: closed.url } });
+    expect(result.code).toBe(EXIT.API_ERROR);
+    expect(result.stderr).toContain(`NETWORK: GET ${closed.url}/api/cluster/jobs/`);
+    expect(result.stderr).toContain(`cannot reach ${new URL(closed.url).host}: connection refused (ECONNREFUSED)`);
+    expect(result.stderr).toContain('check the URL');
+    expect(result.stderr).not.toMatch(STACK_LINE);
+    expect(result.ms).toBeLessThan(10_000);
+    noSecrets(result.stdout + result.stderr);
+  });
+
   test('130: SIGINT aborts the wait cleanly: no stack, no request after the signal', async () => {
     const uuid = sim.ontap.addJob({ steps: [{ state: 'running', message: 'forever' }] });
     const polls = (): number => sim.requests.filter((request) => request.url.includes(uuid)).length;

@@ -91,10 +91,12 @@ test('ApiError: any other HTTP error, with the vendor code', async () => {
   expect(await run(sim.ontap.addJob())).toEqual({ code: 'API_ERROR', lines: ['API_ERROR: the vendor answered 400 with code 262179: Invalid field'] });
 });
 
-test('NetworkError: nobody listens', async () => {
-  const { code, lines } = await run(sim.ontap.addJob(), { once: true }, `http://127.0.0.1:${await closedPort()}`);
+test('NetworkError: nobody listens, and nobody ever answered (a wrong URL will not pass)', async () => {
+  const port = await closedPort();
+  const { code, lines } = await run(sim.ontap.addJob(), { once: true }, `http://127.0.0.1:${port}`);
   expect(code).toBe('NETWORK');
-  expect(lines[0]).toMatch(/^NETWORK: no answer \(may pass\): GET http:\/\/127\.0\.0\.1:\d+\/api\/cluster\/jobs\/.* failed: /);
+  expect(lines[0]).toMatch(/^NETWORK: no answer \(will not pass\): GET http:\/\/127\.0\.0\.1:\d+\/api\/cluster\/jobs\/.* failed: cannot reach 127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\)/);
+  expect(lines[0]).toContain(`127.0.0.1:${port}`);
 });
 
 test('InvalidResponseError: a body that is not JSON', async () => {

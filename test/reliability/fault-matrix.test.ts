@@ -301,22 +301,20 @@ const FAULTS: FaultCase[] = [
     },
   },
   {
-    name: 'connection refused',
-    expect: 'times out at the deadline with a NetworkError cause',
+    name: 'connection refused by an endpoint that never answered',
+    expect: 'ends within the per-request retries with a permanent NetworkError naming the host',
     async run(cell) {
       const dead = await startSimulator();
       const url = dead.url;
       await dead.close();
-      const timeoutMs = 200;
-      const outcome = await cell.wait(cell.client({ url }), crypto.randomUUID(), { ...FAST, timeoutMs });
-      const error = rejectedWith(outcome, JobTimeoutError);
-      endedAtDeadline(outcome, timeoutMs);
-      expect(error.cause).toBeInstanceOf(NetworkError);
-      expect((error.cause as NetworkError).message).toMatch(/ECONNREFUSED/);
-      expect(error.lastJob).toBeUndefined();
-      expect(error.polls).toBeGreaterThanOrEqual(2);
-      expect(error.outcomes['NETWORK']).toBeGreaterThanOrEqual(2);
-      expect(error.outcomes['ok']).toBeUndefined();
+      const outcome = await cell.wait(cell.client({ url }), crypto.randomUUID(), { ...FAST, timeoutMs: SAFETY_TIMEOUT_MS });
+      const error = rejectedWith(outcome, NetworkError);
+      expect(error.transient).toBe(false);
+      expect(error.message).toContain(`cannot reach ${new URL(url).host}: connection refused (ECONNREFUSED)`);
+      expect(error.message).toContain('check the URL');
+      expect(outcome.elapsedMs).toBeLessThan(QUICK_MS);
+      // the per-request retry still went out before the wait gave up
+      expect(cell.logs.filter((line) => line.includes('retrying'))).toHaveLength(RETRY.retries);
     },
   },
   networkFault('reset before headers', 'reset'),
@@ -641,6 +639,24 @@ const FAULTS: FaultCase[] = [
       expect(error.cause).toBe(reason);
       expect(error.lastJob?.state).toBe('running');
       endedAtOnce(cell, outcome);
+    },
+  },
+  // Last, so that the rows above keep the credentials they had (the Huawei vendors alternate per row).
+  {
+    name: 'connection refused after the endpoint answered',
+    expect: 'stays transient: times out at the deadline with a NetworkError cause',
+    async run(cell) {
+      const id = cell.vendor.scripted(cell.sim, RUNNING);
+      const timeoutMs = 300;
+      const outcome = await cell.wait(cell.client(), id, { ...FAST, timeoutMs, onProgress: onFirst(() => void cell.sim.close()) });
+      const error = rejectedWith(outcome, JobTimeoutError);
+      endedAtDeadline(outcome, timeoutMs);
+      expect(error.cause).toBeInstanceOf(NetworkError);
+      expect((error.cause as NetworkError).transient).toBe(true);
+      expect((error.cause as NetworkError).message).toMatch(/ECONNREFUSED/);
+      expect(error.lastJob?.state).toBe('running');
+      expect(error.outcomes['ok']).toBe(1);
+      expect(error.outcomes['NETWORK']).toBeGreaterThanOrEqual(2);
     },
   },
 ];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rejectionOf, useOntapHarness } from '../../helpers/ontap-harness.js';
 import { ontapJobIdFrom, type OntapClient } from '../../../adapters/ontap/index.js';
 import type { Simulator } from '../../../src/testing/index.js';
-import { ApiError, AuthenticationError, InvalidArgumentError, JobCancelledError, JobFailedError, JobNotFoundError, NetworkError } from '../../../src/index.js';
+import { ApiError, AuthenticationError, InvalidArgumentError, JobCancelledError, JobFailedError, JobNotFoundError } from '../../../src/index.js';
 
 const FAST = { minDelayMs: 2, maxDelayMs: 10 } as const;
 const UUID = '1cd8a442-86d1-11e0-ae1c-123478563412';
@@ -167,19 +167,42 @@ describe("the vendor's refusals", () => {
 });
 
 describe('retries of actions', () => {
-  it('does not resend a cancel after a 502, which the cluster may have acted on', async () => {
+  it('resends a cancel after a 502: cancel, pause and resume are idempotent in effect', async () => {
     const uuid = sim.ontap.addJob({ steps: [{ state: 'running', polls: 1_000 }] });
     sim.fault({ type: 'status', status: 502, path: uuid, method: 'PATCH' });
-    const error = await failure(ontap.cancelJob(uuid));
-    expect((error as ApiError).status).toBe(502);
-    expect(sim.requests).toHaveLength(1);
+    await expect(ontap.cancelJob(uuid)).resolves.toBeUndefined();
+    expect(sim.requests.map((r) => [r.method, r.fault ?? 'ok'])).toEqual([
+      ['PATCH', 'status'],
+      ['PATCH', 'ok'],
+    ]);
+    await expect(ontap.getJob(uuid)).resolves.toMatchObject({ state: 'failed' });
   });
 
-  it('does not resend a cancel after a connection reset', async () => {
+  it.each([
+    ['cancelJob', 'cancel'],
+    ['pauseJob', 'pause'],
+    ['resumeJob', 'resume'],
+  ] as const)('%s goes again on a new connection when its kept-alive socket closes before any byte of the answer', async (method, action) => {
     const uuid = sim.ontap.addJob({ steps: [{ state: 'running', polls: 1_000 }] });
+    if (action === 'resume') await ontap.pauseJob(uuid);
+    // A first request leaves a connection kept alive; the server then closes it as the PATCH arrives,
+    // before any byte of an answer: what the client sees of a server that dropped the idle socket.
+    await ontap.getJob(uuid);
+    await new Promise((resolve) => setImmediate(resolve)); // the connection is back in the pool, idle
+    const kept = new Set(sim.requests.map((r) => r.remotePort));
+    const before = sim.requests.length;
     sim.fault({ type: 'reset', path: uuid, method: 'PATCH' });
-    await expect(ontap.cancelJob(uuid)).rejects.toBeInstanceOf(NetworkError);
-    expect(sim.requests).toHaveLength(1);
+    await expect(ontap[method](uuid)).resolves.toBeUndefined();
+    const sent = sim.requests.slice(before);
+    expect(sent.map((r) => [r.url, r.fault ?? 'ok'])).toEqual([
+      [`/api/cluster/jobs/${uuid}?action=${action}`, 'reset'],
+      [`/api/cluster/jobs/${uuid}?action=${action}`, 'ok'],
+    ]);
+    // the first went over a connection kept alive from before, the second over a new one
+    expect(kept.has(sent[0]?.remotePort ?? -1)).toBe(true);
+    expect(kept.has(sent[1]?.remotePort ?? -1)).toBe(false);
+    const job = await ontap.getJob(uuid);
+    expect(job.state).toBe(action === 'pause' ? 'paused' : action === 'cancel' ? 'failed' : 'running');
   });
 
   it('resends a cancel after a 503, which says the cluster did not act', async () => {

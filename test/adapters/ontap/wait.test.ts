@@ -293,21 +293,37 @@ describe('the error table, end to end', () => {
     expect(Object.values(timeout.outcomes).reduce((a, b) => a + b, 0)).toBe(timeout.polls);
   });
 
-  it('rejects with JobTimeoutError whose cause is a NetworkError when the port is closed', async () => {
+  it('rejects at once with a permanent NetworkError when the port is closed and never answered', async () => {
     const dead = await startSimulator();
     const url = dead.url;
     await dead.close();
     const client = connect(url);
-    const error = await failure(client.waitForJob(UUID, { ...FAST, timeoutMs: 120 }));
+    const started = performance.now();
+    const error = await failure(client.waitForJob(UUID, { ...FAST, timeoutMs: 5_000 }));
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as NetworkError).transient).toBe(false);
+    expect((error as NetworkError).url).toContain(`/api/cluster/jobs/${UUID}`);
+    expect((error as NetworkError).message).toContain('connection refused (ECONNREFUSED)');
+  });
+
+  it('rejects with JobTimeoutError whose cause is a NetworkError when the port closes after it answered', async () => {
+    const uuid = sim.ontap.addJob({ steps: [{ state: 'running', polls: 1_000 }] });
+    let closed: Promise<void> | undefined;
+    const error = await failure(ontap.waitForJob(uuid, { ...FAST, timeoutMs: 400, onProgress: () => (closed ??= sim.close()) }));
+    await closed;
     expect(error).toBeInstanceOf(JobTimeoutError);
     const timeout = error as JobTimeoutError<unknown>;
     expect(timeout.cause).toBeInstanceOf(NetworkError);
-    expect((timeout.cause as NetworkError).url).toContain(`/api/cluster/jobs/${UUID}`);
-    expect(timeout.outcomes['NETWORK']).toBeGreaterThanOrEqual(timeout.polls - 1);
-    // every poll is counted: each got NETWORK, but a last one the deadline cut off (DEADLINE)
-    expect(Object.keys(timeout.outcomes).filter((k) => k !== 'DEADLINE')).toEqual(['NETWORK']);
+    expect((timeout.cause as NetworkError).transient).toBe(true);
+    expect((timeout.cause as NetworkError).url).toContain(`/api/cluster/jobs/${uuid}`);
+    expect(timeout.lastJob?.state).toBe('running');
+    // every poll is counted: the first answered, the others got NETWORK, but a last one the deadline cut off (DEADLINE)
+    expect(timeout.outcomes['ok']).toBe(1);
+    expect(Object.keys(timeout.outcomes).filter((k) => k !== 'DEADLINE').sort()).toEqual(['NETWORK', 'ok']);
+    expect(timeout.outcomes['NETWORK']).toBeGreaterThanOrEqual(timeout.polls - 2);
     expect(Object.values(timeout.outcomes).reduce((a, b) => a + b, 0)).toBe(timeout.polls);
-    expect(timeout.polls).toBeGreaterThan(1);
+    expect(timeout.polls).toBeGreaterThan(2);
   });
 
   it('rejects with WaitAbortedError and sends no request after the abort', async () => {

@@ -2,7 +2,7 @@ import { Agent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createOntapClient, type OntapClient, type OntapClientOptions } from '../../../adapters/ontap/index.js';
-import { ApiError, AuthenticationError, ClientClosedError, InvalidArgumentError, InvalidResponseError, JobNotFoundError, NetworkError, RateLimitError } from '../../../src/errors/index.js';
+import { ApiError, AuthenticationError, ClientClosedError, InvalidArgumentError, InvalidResponseError, JobNotFoundError, JobTimeoutError, NetworkError, RateLimitError } from '../../../src/errors/index.js';
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import { resolveClientOptions, type ClientOptions } from '../../../src/transport/client-options.js';
 import { HttpClient, type HttpClientConfig } from '../../../src/transport/http-client.js';
@@ -327,22 +327,49 @@ describe('HttpClient retries', () => {
     expect(sim.ontap.peek(uuid)?.['state']).toBe('failure');
   });
 
-  it.each([502, 504])('does not retry a PATCH (cancelJob) answered %s: it may have been acted on', async (status) => {
-    const uuid = runningJob();
-    sim.fault({ type: 'status', status, method: 'PATCH', times: 10 });
-    const error = await rejection(ontap().cancelJob(uuid));
+  it.each([502, 504])('does not resend a request that is not idempotent answered %s: it may have been acted on', async (status) => {
+    sim.fault({ type: 'status', status, times: 10 });
+    const error = await rejection(http().request({ method: 'PATCH', path: '/api/act', schema: z.unknown() }));
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(status);
     expect((error as ApiError).method).toBe('PATCH');
-    expect(sim.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    expect(sim.requests).toHaveLength(1);
   });
 
-  it('does not retry a PATCH (cancelJob) after a connection reset', async () => {
-    const uuid = runningJob();
-    sim.fault({ type: 'reset', method: 'PATCH', times: 10 });
-    const error = await rejection(ontap().cancelJob(uuid));
+  it.each([502, 504])('resends a request marked idempotent answered %s', async (status) => {
+    sim.fault({ type: 'status', status, times: 1 });
+    sim.fault({ type: 'status', status: 200, body: { done: true } });
+    const response = await http().request({ method: 'PATCH', path: '/api/act', schema: z.object({ done: z.boolean() }), idempotent: true });
+    expect(response.data).toEqual({ done: true });
+    expect(sim.requests.map((r) => r.fault)).toEqual(['status', 'status']);
+  });
+
+  it('does not resend a request that is not idempotent after a connection reset: it may have reached the server', async () => {
+    sim.fault({ type: 'reset', times: 10 });
+    const error = await rejection(http().request({ method: 'PATCH', path: '/api/act', schema: z.unknown() }));
     expect(error).toBeInstanceOf(NetworkError);
-    expect(sim.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    expect((error as NetworkError).transient).toBe(true);
+    expect(sim.requests).toHaveLength(1);
+  });
+
+  it('resends a request marked idempotent after a connection reset', async () => {
+    sim.fault({ type: 'reset', times: 1 });
+    sim.fault({ type: 'status', status: 200, body: { done: true } });
+    const response = await http().request({ method: 'PATCH', path: '/api/act', schema: z.object({ done: z.boolean() }), idempotent: true });
+    expect(response.data).toEqual({ done: true });
+    expect(sim.requests.map((r) => r.fault)).toEqual(['reset', 'status']);
+  });
+
+  it('resends even a request that is not idempotent when the connection was refused: it never reached the server', async () => {
+    const closed = await startSimulator();
+    const { origin, host } = parseBaseUrl(closed.url, 'url');
+    await closed.close();
+    const logged: string[] = [];
+    const client = new HttpClient({ origin, host, options: resolveClientOptions({ retry: FAST_RETRY, logger: { debug: (line) => logged.push(line) } }) });
+    cleanup.push(() => client.close());
+    const error = await rejection(client.request({ method: 'POST', path: '/api/act', schema: z.unknown(), body: { a: 1 } }));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(logged.filter((line) => line.includes('retrying POST'))).toHaveLength(FAST_RETRY.retries);
   });
 
   it('honours a Retry-After within retry.maxTimeoutMs before the next attempt (503)', async () => {
@@ -406,6 +433,97 @@ describe('HttpClient retries', () => {
     const response = await client.request({ method: 'GET', path: '/signed', schema: z.object({ ok: z.boolean() }) });
     expect(response.data).toEqual({ ok: true });
     expect(sim.requests.map((r) => r.headers['x-attempt'])).toEqual(['1', '2', '3']);
+  });
+});
+
+describe('HttpClient endpoints that never answered', () => {
+  const QUICK = { minDelayMs: 2, maxDelayMs: 10, timeoutMs: 3_000 } as const;
+  const UUID = '1cd8a442-86d1-11e0-ae1c-123478563412';
+
+  /** The URL of a loopback port that was just closed: every connection to it is refused. */
+  async function closedUrl(): Promise<string> {
+    const closed = await startSimulator();
+    await closed.close();
+    return closed.url;
+  }
+
+  /** A caller dispatcher whose every connect fails as a name lookup (or route) does, with `code`. */
+  function failingConnect(code: string): Agent {
+    const dispatcher = new Agent({
+      connect: (options, callback) => {
+        callback(Object.assign(new Error(`getaddrinfo ${code} ${options.hostname}`), { code, syscall: 'getaddrinfo', hostname: options.hostname }), null);
+      },
+    });
+    cleanup.push(() => dispatcher.close());
+    return dispatcher;
+  }
+
+  function retryLines(): { logger: Logger; retries: () => string[] } {
+    const lines: string[] = [];
+    return { logger: { debug: (line) => lines.push(line) }, retries: () => lines.filter((line) => line.includes('retrying')) };
+  }
+
+  it('ends a wait on a refused endpoint that never answered within the per-request retries, with a permanent NetworkError naming the host', async () => {
+    const url = await closedUrl();
+    const { logger, retries } = retryLines();
+    const client = createOntapClient({ baseUrl: url, auth: AUTH, retry: FAST_RETRY, logger });
+    cleanup.push(() => client.close());
+    const started = performance.now();
+    const error = await rejection(client.waitForJob(UUID, QUICK));
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(error).toBeInstanceOf(NetworkError);
+    const network = error as NetworkError;
+    expect(network.transient).toBe(false);
+    expect(network.url).toBe(`${url}${jobPath(UUID)}`);
+    expect(network.message).toContain(`cannot reach ${new URL(url).host}: connection refused (ECONNREFUSED); this client has never had an answer from it: check the URL`);
+    // a brief blip at start-up is still ridden out: the request was retried before giving up
+    expect(retries()).toHaveLength(FAST_RETRY.retries);
+  });
+
+  it.each([
+    ['ENOTFOUND', 'the host name does not resolve'],
+    ['EAI_AGAIN', 'DNS gave no answer for the host name'],
+    ['EHOSTUNREACH', 'no route to the host'],
+    ['ENETUNREACH', 'the network is unreachable'],
+  ])('ends a wait at once on %s from a connect that never reached the host, naming the host and the cause', async (code, reason) => {
+    const { logger, retries } = retryLines();
+    const client = createOntapClient({ baseUrl: 'https://cluster1.invalid:8443', auth: AUTH, retry: FAST_RETRY, logger, dispatcher: failingConnect(code) });
+    cleanup.push(() => client.close());
+    const started = performance.now();
+    const error = await rejection(client.waitForJob(UUID, QUICK));
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as NetworkError).transient).toBe(false);
+    expect((error as NetworkError).message).toContain(`cannot reach cluster1.invalid:8443: ${reason} (${code}); this client has never had an answer from it: check the URL`);
+    expect(retries()).toHaveLength(FAST_RETRY.retries);
+  });
+
+  it('keeps a refused connection transient once the endpoint has answered, so a wait goes on to its deadline', async () => {
+    const uuid = runningJob();
+    const client = ontap();
+    await client.getJob(uuid);
+    await sim.close();
+    const refused = await rejection(client.getJob(uuid));
+    expect(refused).toBeInstanceOf(NetworkError);
+    expect((refused as NetworkError).transient).toBe(true);
+    expect((refused as NetworkError).message).toMatch(/ECONNREFUSED/);
+    expect((refused as NetworkError).message).not.toContain('never had an answer');
+
+    const error = await rejection(client.waitForJob(uuid, { ...QUICK, timeoutMs: 150 }));
+    expect(error).toBeInstanceOf(JobTimeoutError);
+    expect((error as JobTimeoutError).cause).toBeInstanceOf(NetworkError);
+    expect(((error as JobTimeoutError).cause as NetworkError).transient).toBe(true);
+  });
+
+  it('counts any HTTP answer, even an error status, as the endpoint having answered', async () => {
+    const uuid = runningJob();
+    sim.fault({ type: 'status', status: 500 });
+    const client = ontap();
+    await expect(client.getJob(uuid)).rejects.toBeInstanceOf(ApiError);
+    await sim.close();
+    const refused = await rejection(client.getJob(uuid));
+    expect(refused).toBeInstanceOf(NetworkError);
+    expect((refused as NetworkError).transient).toBe(true);
   });
 });
 
