@@ -197,7 +197,7 @@ export class OntapSimulation {
     const order = parseOrderBy(params.getAll('order_by'));
     if (order === undefined) return HttpResponse.json({ error: { message: `Unexpected argument "order_by=${params.getAll('order_by').join(',')}".`, code: '262179' } }, { status: 400 });
     const now = Date.now();
-    const matched: { job: SimJob; record: Record<string, unknown> }[] = [];
+    const matched: { job: SimJob; record: Record<string, unknown> | undefined }[] = [];
     for (const job of this.#candidates(filters)) {
       const peeked = job.lifecycle.peek(now);
       if (peeked.kind !== 'visible') {
@@ -206,11 +206,12 @@ export class OntapSimulation {
         if (peeked.reason === 'deleted') this.#maybeHidden.delete(job); // for good
         continue;
       }
-      const record = this.#record(job, peeked.step, now);
-      if (!filters.every(([key, value]) => matchesOntapFilter(lookup(record, key), value))) continue;
+      // What the filters and order_by read; the answer shows the record after the poll below.
+      const record = filters.length > 0 || order.length > 0 ? this.#record(job, peeked.step, now) : undefined;
+      if (record && !filters.every(([key, value]) => matchesOntapFilter(lookup(record, key), value))) continue;
       matched.push({ job, record });
     }
-    if (order.length > 0) matched.sort((a, b) => compareRecords(a.record, b.record, order));
+    if (order.length > 0) matched.sort((a, b) => compareRecords(a.record ?? {}, b.record ?? {}, order));
     if (params.get('return_records') === 'false') {
       return HttpResponse.json({ num_records: matched.length });
     }
