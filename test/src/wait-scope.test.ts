@@ -67,6 +67,29 @@ describe('WaitScope', () => {
     expect((s.signal.reason as ScopeStopped).reason).toBe('aborted');
   });
 
+  it('stops a sleep at once with reason "closed" when the closing signal aborts, leaving no listener on either signal', async () => {
+    const caller = new AbortController();
+    const closing = new AbortController();
+    const s = new WaitScope(caller.signal, 60_000, undefined, closing.signal);
+    scopes.push(s);
+    const sleeping = track(s.sleep(30_000));
+    closing.abort();
+    await flush();
+    expect(s.stopReason).toBe('closed');
+    expect((sleeping.error as ScopeStopped).reason).toBe('closed');
+    expect(vi.getTimerCount()).toBe(0);
+    expect(getEventListeners(caller.signal, 'abort')).toEqual([]);
+    expect(getEventListeners(closing.signal, 'abort')).toEqual([]);
+  });
+
+  it('starts stopped as "closed", with no listener, when the client was closed before the wait', () => {
+    const caller = new AbortController();
+    const s = new WaitScope(caller.signal, 60_000, undefined, AbortSignal.abort());
+    scopes.push(s);
+    expect(s.stopReason).toBe('closed');
+    expect(getEventListeners(caller.signal, 'abort')).toEqual([]);
+  });
+
   it('starts stopped, with no listener and no timer, when the caller signal is already aborted', () => {
     const signal = AbortSignal.abort('too late');
     const s = scope(signal, 5000);
