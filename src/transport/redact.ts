@@ -4,6 +4,12 @@ import { inspect } from 'node:util';
 export const REDACTED = '[REDACTED]';
 
 /**
+ * Secrets shorter than this are redacted only where they stand as a whole token (see
+ * {@link createRedactor}): cut everywhere, a two-letter password would mangle ordinary words.
+ */
+export const SHORT_SECRET_LENGTH = 4;
+
+/**
  * Cuts a client's secrets out of what it hands out.
  *
  * Called on a text, it cuts every secret in every form a server may write it in: as is,
@@ -30,12 +36,15 @@ export interface Redactor {
 }
 
 /**
- * Makes the {@link Redactor} of a client's secrets (secrets shorter than 4 characters are left
- * out: they would mangle ordinary words).
+ * Makes the {@link Redactor} of a client's secrets. A secret of {@link SHORT_SECRET_LENGTH} or more
+ * characters is cut wherever it occurs, inside words too. A shorter one is cut where it stands as
+ * a whole token: neither preceded nor followed by a letter, a digit or `_` (an escape next to it,
+ * such as `%3D` or `\n`, counts as a boundary), in every form above. Empty and non-string
+ * secrets are ignored.
  * @internal
  */
 export function createRedactor(secrets: readonly (string | undefined)[]): Redactor {
-  const list = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4))].sort((a, b) => b.length - a.length);
+  const list = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length > 0))].sort((a, b) => b.length - a.length);
   const pattern = list.length === 0 ? undefined : new RegExp(list.map(secretPattern).join('|'), 'gu');
   // Without an escape introducer, a text can hold a secret only as is.
   const plusForSpace = list.some((s) => s.includes(' '));
@@ -108,12 +117,16 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
 /** How deep a chain of causes {@link Redactor.error} follows. */
 const MAX_CAUSE_DEPTH = 8;
 
-/** The pattern of one secret: each character in any of its forms. */
+/** The pattern of one secret: each character in any of its forms; a short secret bounded as a token. */
 function secretPattern(secret: string): string {
   let body = '';
   for (const char of secret) body += charPattern(char);
-  return body;
+  if (secret.length >= SHORT_SECRET_LENGTH) return body;
+  return `${TOKEN_START}${body}(?![\\p{L}\\p{N}_])`;
 }
+
+/** Not after a letter, digit or `_`, unless that is the end of an escape (`%3D`, `\u0022`, `\n`). */
+const TOKEN_START = '(?:(?<![\\p{L}\\p{N}_])|(?<=%[0-9A-Fa-f]{2})|(?<=\\\\u[0-9A-Fa-f]{4})|(?<=\\\\[bfnrt]))';
 
 /** The characters JSON escapes with a backslash and a letter (or themselves); a backslash is handled apart. */
 const JSON_SHORT_ESCAPES: Readonly<Record<string, string>> = { '"': '"', '/': '/', '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, REDACTED } from '../../../src/transport/redact.js';
+import { createRedactor, REDACTED, SHORT_SECRET_LENGTH } from '../../../src/transport/redact.js';
 
 describe('createRedactor', () => {
   it('replaces every occurrence of a secret with the redaction mark', () => {
@@ -26,8 +26,8 @@ describe('createRedactor', () => {
     expect(redact('$S3cr3t-P@ss-word$$')).toBe('$[REDACTED]$');
   });
 
-  it('ignores undefined, non-string and too-short secrets (under 4 characters)', () => {
-    const redact = createRedactor([undefined, '', 'a', 'abc', 42 as unknown as string]);
+  it('ignores undefined, empty and non-string secrets', () => {
+    const redact = createRedactor([undefined, '', 42 as unknown as string]);
     expect(redact('a abc 42 the cat sat')).toBe('a abc 42 the cat sat');
     expect(createRedactor(['abcd'])('xabcdx')).toBe('x[REDACTED]x');
   });
@@ -98,11 +98,36 @@ describe('createRedactor and the encodings a server may echo a secret in', () =>
   });
 });
 
+describe('createRedactor and short secrets', () => {
+  it('cuts a secret of fewer than SHORT_SECRET_LENGTH characters where it stands as a whole token', () => {
+    expect(SHORT_SECRET_LENGTH).toBe(4);
+    const redact = createRedactor(['p4s']);
+    expect(redact('p4s')).toBe(REDACTED);
+    expect(redact('password=p4s; "p4s" (p4s) p4s.')).toBe(`password=${REDACTED}; "${REDACTED}" (${REDACTED}) ${REDACTED}.`);
+  });
+
+  it('leaves a short secret alone inside a word, a number or next to an underscore', () => {
+    const redact = createRedactor(['p4s']);
+    expect(redact('p4ss xp4s p4s9 _p4s p4s_')).toBe('p4ss xp4s p4s9 _p4s p4s_');
+  });
+
+  it('cuts a short secret in every encoding, an escape next to it counting as a boundary', () => {
+    const redact = createRedactor(['a"/', 'x']);
+    expect(redact('pw=a\\"\\/ and pw%3Da%22%2F and pw:\\u0061\\u0022/')).toBe(`pw=${REDACTED} and pw%3D${REDACTED} and pw:${REDACTED}`);
+    expect(redact('line\\nx\\n x=x, xx, box')).toBe(`line\\n${REDACTED}\\n ${REDACTED}=${REDACTED}, xx, box`);
+  });
+
+  it('counts the letters of every script as word characters around a short secret', () => {
+    const redact = createRedactor(['ü']);
+    expect(redact('ü: üb, a ü b')).toBe(`${REDACTED}: üb, a ${REDACTED} b`);
+  });
+});
+
 describe('createRedactor on parsed JSON', () => {
-  const redact = createRedactor([HARD, 'tok-secret']);
+  const redact = createRedactor([HARD, 'tok']);
 
   it('cuts a secret from the strings and keys of a parsed body, however the body escaped it', () => {
-    const source = `{"message":"login as \\u0070a\\"ss\\\\Wo\\/rd-\\u00E4 refused","list":["x",{"${JSON.stringify(HARD).slice(1, -1)}":"tok-secret"}],"n":1}`;
+    const source = `{"message":"login as \\u0070a\\"ss\\\\Wo\\/rd-\\u00E4 refused","list":["x",{"${JSON.stringify(HARD).slice(1, -1)}":"tok"}],"n":1}`;
     const value = redact.json(JSON.parse(source) as unknown, source);
     expect(value).toEqual({ message: `login as ${REDACTED} refused`, list: ['x', { [REDACTED]: REDACTED }], n: 1 });
   });
@@ -122,7 +147,7 @@ describe('createRedactor on parsed JSON', () => {
   });
 
   it('keeps a __proto__ key a data key when it rebuilds an object whose key held a secret', () => {
-    const source = '{"__proto__":{"polluted":true},"tok-secret":1}';
+    const source = '{"__proto__":{"polluted":true},"tok":1}';
     const value = redact.json(JSON.parse(source) as Record<string, unknown>, source);
     expect(Object.keys(value)).toEqual(['__proto__', REDACTED]);
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);

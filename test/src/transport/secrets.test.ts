@@ -396,3 +396,39 @@ describe('credentials a server echoes in another encoding never leak', () => {
     }
   });
 });
+
+describe('short credentials never leak', () => {
+  /** Three characters: shorter than a redactor cuts inside words. */
+  const SHORT = 'Zq7';
+
+  it('keeps a 3-character password out of a 401 whose body echoes it, and states what it guarantees', async () => {
+    sim.ontap.credentials = { username: USERNAME, password: 'another-password' };
+    const client = createOntapClient({ baseUrl: sim.url, auth: { username: USERNAME, password: SHORT }, retry: false, logger });
+    try {
+      sim.fault({ type: 'status', status: 401, body: { error: { message: `password "${SHORT}" is wrong for ${USERNAME}; ${SHORT}. (${encodeURIComponent(SHORT)})`, code: SHORT, target: `Zq7x Zq7_` } } });
+      const error = (await rejection(client.getJob(sim.ontap.addJob()))) as AuthenticationError;
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect(error.vendorMessage).toBe('password "[REDACTED]" is wrong for admin; [REDACTED]. ([REDACTED])');
+      expect(error.vendorCode).toBe('[REDACTED]');
+      // Inside a word it stands for no credential, and is left alone (see the README's Security).
+      expect(error.target).toBe('Zq7x Zq7_');
+      for (const [face, text] of Object.entries(faces(error))) expect(text, face).not.toMatch(/(?<![\w%])Zq7(?!\w)/);
+      expectNoHardSecret(error, [`${USERNAME}:${SHORT}`, Buffer.from(`${USERNAME}:${SHORT}`).toString('base64')]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('keeps a 1-character password out of a failed job that echoes it as a token', async () => {
+    const client = createOntapClient({ baseUrl: sim.url, auth: { username: USERNAME, password: '~' }, retry: false, logger });
+    try {
+      const uuid = sim.ontap.addJob({ steps: [{ state: 'failure', message: 'user admin with password ~ has no rights', error: { code: '1', message: 'password: "~"' } }] });
+      const error = (await rejection(client.waitForJob(uuid, { timeoutMs: 2_000 }))) as JobFailedError;
+      expect(error).toBeInstanceOf(JobFailedError);
+      expect(error.job.message).toBe('user admin with password [REDACTED] has no rights');
+      expect(error.job.error?.message).toBe('password: "[REDACTED]"');
+    } finally {
+      await client.close();
+    }
+  });
+});
