@@ -71,6 +71,8 @@ const TLS_TRUST_CODES = new Set([
   'CERT_UNTRUSTED',
 ]);
 const SNIPPET_LENGTH = 512;
+/** U+FEFF, the byte order mark some servers put before a UTF-8 body. */
+const BOM = 0xfeff;
 const EMPTY = Buffer.alloc(0);
 /** How long a 429 without `Retry-After` pauses the client. */
 const DEFAULT_429_PAUSE_MS = 1_000;
@@ -356,12 +358,13 @@ export class HttpClient {
   }
 
   /**
-   * The one place a body is decoded: UTF-8,
+   * The one place a body is decoded: UTF-8, one leading BOM dropped (as `fetch().json()` does),
    * parsed, and every secret cut out of the parsed value (where every escape is decoded), so that
    * no job text, `raw` value or error built from it can hold one. Throws when it is not JSON.
    */
   #decode(raw: Buffer): unknown {
-    const text = raw.toString('utf8');
+    let text = raw.toString('utf8');
+    if (text.charCodeAt(0) === BOM) text = text.slice(1);
     return this.#redact.json(JSON.parse(text) as unknown, text);
   }
 
