@@ -33,7 +33,7 @@ export interface HttpClientConfig {
   tls?: TlsOptions | undefined;
   /** Adds credentials to a request: called per attempt (a retried request is signed again). */
   authorize?: (request: RequestToSign) => Record<string, string>;
-  /** Values that must never leave the client (passwords, tokens, keys): cut out of error texts. */
+  /** Values that must never leave the client (passwords, tokens, keys): cut out of every body, error and text, in any encoding. */
   secrets?: readonly (string | undefined)[];
   /** Reads the vendor's error body. */
   parseErrorBody?: (body: unknown, headers: IncomingHttpHeaders) => VendorErrorDetails;
