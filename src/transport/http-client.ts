@@ -12,7 +12,7 @@ import { offAbort, onAbort } from '../abort-listeners.js';
 import type { ResolvedClientOptions, TlsOptions } from './client-options.js';
 import { delay } from './delay.js';
 import { RequestLimiter } from './limiter.js';
-import { createRedactor } from './redact.js';
+import { createRedactor, type Redactor } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
 import { socketErrorCode, unreachableReason } from './unreachable.js';
 
@@ -36,7 +36,7 @@ export interface HttpClientConfig {
   tls?: TlsOptions | undefined;
   /** Adds credentials to a request: called per attempt (a retried request is signed again). */
   authorize?: (request: RequestToSign) => Record<string, string>;
-  /** Values that must never leave the client (passwords, tokens, keys): cut out of error texts. */
+  /** Values that must never leave the client (passwords, tokens, keys): cut out of every body, error and text, in any encoding. */
   secrets?: readonly (string | undefined)[];
   /** Reads the vendor's error body. */
   parseErrorBody?: (body: unknown, headers: IncomingHttpHeaders) => VendorErrorDetails;
@@ -80,6 +80,8 @@ const TLS_TRUST_CODES = new Set([
   'CERT_UNTRUSTED',
 ]);
 const SNIPPET_LENGTH = 512;
+/** U+FEFF, the byte order mark some servers put before a UTF-8 body. */
+const BOM = 0xfeff;
 const EMPTY = Buffer.alloc(0);
 /** How long a 429 without `Retry-After` pauses the client. */
 const DEFAULT_429_PAUSE_MS = 1_000;
@@ -95,7 +97,7 @@ export class HttpClient {
   readonly #config: HttpClientConfig;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
-  readonly #redact: (text: string) => string;
+  readonly #redact: Redactor;
   readonly #userAgent: string;
   readonly #limiter: RequestLimiter;
   #closed = false;
@@ -292,9 +294,7 @@ export class HttpClient {
     let json: unknown;
     if (raw.length > 0) {
       try {
-        // Redacted before parsing: a job's own text that echoes a credential must not reach `raw`,
-        // a message or an error (a few substring checks per body).
-        json = JSON.parse(this.#redact(raw.toString('utf8')));
+        json = this.#decode(raw);
       } catch {
         // No `cause`: the parser's message quotes the body, and the body may echo a secret.
         throw new InvalidResponseError({ status, method: request.method, url, reason: 'the body is not JSON', bodySnippet: this.#snippet(raw) });
@@ -318,7 +318,7 @@ export class HttpClient {
     let details: VendorErrorDetails = {};
     let json: unknown;
     try {
-      json = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined;
+      json = raw.length > 0 ? this.#decode(raw) : undefined;
     } catch {
       json = undefined;
     }
@@ -349,7 +349,9 @@ export class HttpClient {
     return new ApiError(options);
   }
 
-  #networkError(method: string, url: string, error: unknown, timedOut: boolean): NetworkError {
+  #networkError(method: string, url: string, unsafe: unknown, timedOut: boolean): NetworkError {
+    // A caller's dispatcher may quote the request (its Authorization header) in its error.
+    const error = this.#redact.error(unsafe);
     if (timedOut) {
       return new NetworkError({ method, url, timedOut: true, message: `no complete answer within ${this.#config.options.requestTimeoutMs} ms (requestTimeoutMs)`, cause: error });
     }
@@ -373,7 +375,18 @@ export class HttpClient {
     } else if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
       transient = false;
     }
-    return new NetworkError({ method, url, message: this.#redact(message), transient, cause: error });
+    return new NetworkError({ method, url, message, transient, cause: error });
+  }
+
+  /**
+   * The one place a body is decoded: UTF-8, one leading BOM dropped (as `fetch().json()` does),
+   * parsed, and every secret cut out of the parsed value (where every escape is decoded), so that
+   * no job text, `raw` value or error built from it can hold one. Throws when it is not JSON.
+   */
+  #decode(raw: Buffer): unknown {
+    let text = raw.toString('utf8');
+    if (text.charCodeAt(0) === BOM) text = text.slice(1);
+    return this.#redact.json(JSON.parse(text) as unknown, text);
   }
 
   #snippet(raw: Buffer): string {

@@ -25,14 +25,19 @@ export interface RunOptions {
   /** Called once the process is spawned (to send it signals). */
   onSpawn?: (child: ChildProcess) => void;
   timeoutMs?: number;
+  /** Runs the bin as if stdout and stderr were a terminal of 200 columns (its `tty` output mode). */
+  tty?: boolean;
 }
+
+/** Set before the bin loads: the streams stay pipes, but the bin sees a terminal. */
+const AS_TTY = ['--import', 'data:text/javascript,for(const s of [process.stdout,process.stderr]){s.isTTY=true;s.columns=200}'];
 
 /** Runs the real bin with a clean environment (no credentials of the machine leak in). */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   assertBuilt();
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
+    const child = spawn(process.execPath, [...(options.tty ? AS_TTY : []), cliPath, ...args], {
       cwd: root,
       env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -25,7 +25,8 @@ import {
 } from '../../src/index.js';
 import { startSimulator, type Fault, type RecordedRequest, type Simulator } from '../../src/testing/index.js';
 import { ALL_SECRETS, VENDORS, type AuthMode, type ScriptedState, type Vendor } from './vendors.js';
-import { faces } from '../helpers/faces.js';
+import { faces, leakedSecrets } from '../helpers/faces.js';
+import { echoEveryForm, foreignJson } from './encodings.js';
 
 /** Per-request retries: one more attempt, at once. */
 const RETRY = { retries: 1, minTimeoutMs: 1, maxTimeoutMs: 5 } as const;
@@ -74,7 +75,7 @@ interface Cell {
   jobRequests(sim?: Simulator): RecordedRequest[];
   /** The credential values the simulators saw in requests (header values, signatures). */
   sentCredentials(): string[];
-  /** A text that echoes every secret of the client and the Authorization value it sent. */
+  /** A text that echoes every secret of the client and the Authorization value it sent, each in every form servers write it in. */
   echo(): string;
   close(): Promise<void>;
 }
@@ -144,7 +145,7 @@ async function openCell(vendor: Vendor, mode: AuthMode): Promise<Cell> {
       const sent = sim.requests.map((r) => r.headers['authorization'] ?? r.headers['x-auth-token']).filter((v): v is string => v !== undefined);
       expect(sent.length, 'a request carried credentials to echo').toBeGreaterThan(0);
       const secrets = vendor.secrets(mode);
-      return `access denied for ${secrets.join(' / ')}; Authorization: ${sent.at(-1) as string}; X-Auth-Token: ${sim.requests.at(-1)?.headers['x-auth-token'] ?? '-'}`;
+      return `access denied for ${secrets.map(echoEveryForm).join(' / ')}; Authorization: ${echoEveryForm(sent.at(-1) as string)}; X-Auth-Token: ${echoEveryForm(sim.requests.at(-1)?.headers['x-auth-token'] ?? '-')}`;
     },
     async close() {
       await Promise.allSettled(sims.map((s) => s.close()));
@@ -210,7 +211,7 @@ function onFirst(action: (job: Job) => void): (job: Job) => void {
 }
 
 
-/** No credential in the error's faces, the clients' faces or the logger output. */
+/** No credential, in any encoding, in the error's faces, the clients' faces or the logger output. */
 function expectNoSecrets(cell: Cell): void {
   const forbidden = [...new Set([...ALL_SECRETS, ...cell.sentCredentials()])];
   const places: Record<string, string> = { logger: cell.logs.join('\n') };
@@ -222,7 +223,7 @@ function expectNoSecrets(cell: Cell): void {
   expect(cell.logs.length, 'the logger was called').toBeGreaterThan(0);
   const leaks: string[] = [];
   for (const [place, text] of Object.entries(places)) {
-    for (const secret of forbidden) if (text.includes(secret)) leaks.push(`${place} holds ${JSON.stringify(secret.length > 24 ? `${secret.slice(0, 24)}…` : secret)}`);
+    for (const secret of leakedSecrets(text, forbidden)) leaks.push(`${place} holds ${JSON.stringify(secret.length > 24 ? `${secret.slice(0, 24)}…` : secret)}`);
     if (SIGNATURE.test(text)) leaks.push(`${place} holds a Signature=<hex>`);
   }
   expect(leaks, 'credentials leaked').toEqual([]);
@@ -624,6 +625,42 @@ const FAULTS: FaultCase[] = [
       const error = rejectedWith(outcome, JobFailedError);
       expect(error.job).toMatchObject({ id, state: 'failed', vendorState: cell.vendor.word.failed });
       expect(error.message).toContain('login refused');
+      endedAtOnce(cell, outcome, 2);
+    },
+  },
+  {
+    name: 'job text echoing the credentials, written by a foreign JSON encoder (\\/, \\u00e4)',
+    expect: 'fails with JobFailedError whose every face, and every snapshot, is free of credentials',
+    async run(cell) {
+      const id = cell.vendor.scripted(cell.sim, RUNNING);
+      const seen = progress();
+      const outcome = await cell.wait(cell.client(), id, {
+        ...FAST,
+        timeoutMs: SAFETY_TIMEOUT_MS,
+        onProgress: (job) => {
+          seen.onProgress(job);
+          if (seen.jobs.length === 1) cell.aim({ type: 'raw', status: 200, contentType: 'application/json', body: foreignJson(cell.vendor.failedBody(id, `login refused: ${cell.echo()}`)) });
+        },
+      });
+      const error = rejectedWith(outcome, JobFailedError);
+      expect(error.message).toContain('login refused: access denied for [REDACTED]');
+      expect(leakedSecrets(inspect(seen.jobs, { depth: 10 }) + JSON.stringify(seen.jobs), [...ALL_SECRETS, ...cell.sentCredentials()])).toEqual([]);
+      endedAtOnce(cell, outcome, 2);
+    },
+  },
+  {
+    name: '200 cut short inside an escaped echo of the credentials',
+    expect: 'fails at once with InvalidResponseError whose snippet is redacted',
+    async run(cell) {
+      const id = cell.vendor.scripted(cell.sim, RUNNING);
+      const outcome = await cell.wait(cell.client(), id, {
+        ...FAST,
+        timeoutMs: SAFETY_TIMEOUT_MS,
+        onProgress: onFirst(() => cell.aim({ type: 'raw', status: 200, contentType: 'application/json', body: foreignJson(cell.vendor.failedBody(id, `login refused: ${cell.echo()}`)).slice(0, -2) })),
+      });
+      const error = rejectedWith(outcome, InvalidResponseError);
+      expect(error.message).toContain('not JSON');
+      expect(error.bodySnippet).toContain('[REDACTED]');
       endedAtOnce(cell, outcome, 2);
     },
   },

@@ -1,7 +1,7 @@
 /**
  * The three vendors as the fault matrix sees them: how to script a job, make a client with
  * recognizable secrets, make the simulated gateway demand those secrets, and craft a vendor's own
- * bodies (a terminal job, an error answer). Used by fault-matrix.test.ts only.
+ * bodies (a terminal job, an error answer). Used by fault-matrix.test.ts and secrets-sweep.test.ts.
  */
 import { createCasClient } from '../../adapters/cas/index.js';
 import { createCceClient } from '../../adapters/cce/index.js';
@@ -9,12 +9,14 @@ import { createOntapClient } from '../../adapters/ontap/index.js';
 import type { ClientOptions, JobClient, JobState } from '../../src/index.js';
 import type { Simulator } from '../../src/testing/index.js';
 
+// Each secret holds characters a JSON encoder escapes (`"`, a backslash, `/`, non-ASCII), so an echo
+// that reaches the client written as JSON is never the secret as is.
 export const USERNAME = 'admin';
-export const PASSWORD = 'Pw-LEAK-1234';
-export const TOKEN = 'TOKEN-LEAK-5678';
+export const PASSWORD = 'Pw-LEAK/"\\\u00e4-1234';
+export const TOKEN = 'TOKEN-LEAK/"\\-5678';
 export const ACCESS_KEY = 'AK-visible';
-export const SECRET_KEY = 'SK-LEAK-9012';
-export const SECURITY_TOKEN = 'STS-LEAK-3456';
+export const SECRET_KEY = 'SK-LEAK/"\\\u00e4-9012';
+export const SECURITY_TOKEN = 'STS-LEAK/+=-3456';
 /** The base64 part of ONTAP's `Authorization: Basic …`. */
 export const BASIC = Buffer.from(`${USERNAME}:${PASSWORD}`, 'utf8').toString('base64');
 /** Every recognizable secret of every client: none may ever show. */

@@ -5,11 +5,11 @@ import { createCasClient } from '../../../adapters/cas/index.js';
 import { createCceClient } from '../../../adapters/cce/index.js';
 import type { HuaweiAuth } from '../../../adapters/huawei/auth.js';
 import type { HuaweiClientOptions } from '../../../adapters/huawei/client-options.js';
-import { ApiError, AuthenticationError, InvalidResponseError, JobTimeoutError, NetworkError } from '../../../src/index.js';
+import { ApiError, AuthenticationError, InvalidResponseError, JobFailedError, JobTimeoutError, NetworkError, type Job } from '../../../src/index.js';
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import type { Logger } from '../../../src/transport/logger.js';
 import { rejectionOf } from '../../helpers/promises.js';
-import { faces } from '../../helpers/faces.js';
+import { faces, leakedSecrets } from '../../helpers/faces.js';
 
 const TOKEN = 'TOKEN-very-secret-123';
 const SECRET_KEY = 'SK-very-secret-456';
@@ -266,5 +266,74 @@ describe('the secret checks of this file', () => {
     expect(() => expectClean(leaky, [TOKEN])).toThrow();
     expect(() => expectClean({ header: `Signature=${ECHOED_SIGNATURE}` }, [])).toThrow();
     expect(() => expectClean(new Error('fine'), [TOKEN])).not.toThrow();
+  });
+});
+
+/** Secrets with the characters JSON escapes (`/` is common in secret keys and security tokens). */
+const SLASHED = { accessKey: ACCESS_KEY, secretKey: 'SK/with"slash\\and-\u00e4/123', securityToken: 'STS/with/slashes+and=pad/456==' };
+const SLASHED_TOKEN = 'TOKEN/with"slash\\789/';
+
+/** How a server's JSON writes an echo: as JSON.stringify does, with `\/` (PHP, Java), or with every character as `\u` escapes. */
+const STYLES: [string, (value: unknown) => string][] = [
+  ['JSON.stringify', (value) => JSON.stringify(value)],
+  ['\\/ for every slash', (value) => JSON.stringify(value).replace(/\//g, '\\/')],
+  ['\\u escapes for every non-alphanumeric character', (value) => JSON.stringify(value).replace(/\\(["\\])|[^A-Za-z0-9 {}:,[\]"]/g, (c, escaped?: string) => `\\u${(escaped ?? c).charCodeAt(0).toString(16).padStart(4, '0')}`)],
+];
+
+describe.each(VENDORS)('the %s client keeps secrets with slashes and quotes out of job texts however the server escaped them', (vendor) => {
+  let sim: Simulator;
+
+  beforeEach(async () => {
+    sim = await startSimulator();
+  });
+
+  afterEach(async () => {
+    await sim.close();
+  });
+
+  const cases: [string, HuaweiAuth, string[]][] = [
+    ['an access key pair with a security token', SLASHED, [SLASHED.secretKey, SLASHED.securityToken]],
+    ['a token', { token: SLASHED_TOKEN }, [SLASHED_TOKEN]],
+  ];
+
+  describe.each(cases)('with %s', (_name, auth, secrets) => {
+    it.each(STYLES)('redacts the echo in the failed job, its snapshots and its error when the server writes it as %s', async (_style, serialize) => {
+      sim.cce.auth = auth;
+      sim.cas.auth = auth;
+      const echo = `login refused for ${secrets.join(' and ')}`;
+      const jobId = vendor === 'cce' ? sim.cce.addJob({ steps: [{ phase: 'Running' }] }) : sim.cas.addJob({ steps: [{ status: 'RUNNING' }] });
+      const failed =
+        vendor === 'cce'
+          ? { metadata: { uid: jobId }, status: { phase: 'Failed', reason: 'InstallFailed', message: echo } }
+          : {
+              job: { JOB_ID: jobId, EXECUTION_STATUS: 'FAILED' },
+              tasks: [{ TASK_ID: 'Task-1', TASK_NAME: 'deploy', TASK_INDEX: 1, TASK_STATUS: 'FAILED', MESSAGES: JSON.stringify({ Message: 'ECC00011', Detail: echo }) }],
+              task_count: 1,
+            };
+      const body = serialize(failed);
+      const options = { endpoint: sim.url, projectId: PROJECT, auth, retry: false as const };
+      const client = vendor === 'cce' ? createCceClient(options) : createCasClient(options);
+      const snapshots: Job[] = [];
+      try {
+        const error = await rejectionOf(
+          client.waitForJob(jobId, {
+            minDelayMs: 1,
+            maxDelayMs: 5,
+            timeoutMs: 5_000,
+            onProgress: (job) => {
+              snapshots.push(job);
+              if (snapshots.length === 1) sim.fault({ type: 'raw', status: 200, contentType: 'application/json', body });
+            },
+          }),
+        );
+        expect(error).toBeInstanceOf(JobFailedError);
+        expect((error as JobFailedError).message).toContain('login refused for [REDACTED]');
+        for (const value of [error, snapshots, (error as JobFailedError).job.raw]) {
+          for (const [face, text] of Object.entries(faces(value))) expect(leakedSecrets(text, secrets), `${face}:\n${text.slice(0, 1500)}`).toEqual([]);
+        }
+      } finally {
+        await client.close();
+      }
+    });
   });
 });

@@ -702,6 +702,26 @@ describe('HttpClient body validation', () => {
     expect(sim.requests).toHaveLength(1);
   });
 
+  it('reads a JSON body after a UTF-8 byte order mark, as fetch().json() does', async () => {
+    const uuid = runningJob();
+    sim.fault({ type: 'raw', status: 200, contentType: 'application/json', body: `\uFEFF${JSON.stringify({ uuid, state: 'running', message: 'after a BOM' })}` });
+    await expect(ontap().getJob(uuid)).resolves.toMatchObject({ id: uuid, state: 'running', message: 'after a BOM' });
+  });
+
+  it('reads the vendor details of an error body after a byte order mark', async () => {
+    sim.fault({ type: 'raw', status: 400, contentType: 'application/json', body: `\uFEFF${JSON.stringify({ error: { message: 'Invalid value', code: '262179' } })}` });
+    const error = (await rejection(ontap().getJob(runningJob()))) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 400, vendorCode: '262179', vendorMessage: 'Invalid value' });
+  });
+
+  it('drops only one byte order mark: a second one is no JSON', async () => {
+    sim.fault({ type: 'raw', status: 200, contentType: 'application/json', body: '\uFEFF\uFEFF{}' });
+    const error = (await rejection(http().request({ method: 'GET', path: '/x', schema: z.unknown() }))) as InvalidResponseError;
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toContain('not JSON');
+  });
+
   it('cuts the body snippet to 512 characters', async () => {
     sim.fault({ type: 'raw', status: 200, body: `not json ${'z'.repeat(2000)}` });
     const error = (await rejection(http().request({ method: 'GET', path: '/x', schema: z.unknown() }))) as InvalidResponseError;
