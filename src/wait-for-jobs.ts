@@ -223,10 +223,7 @@ async function waitBatched<TRaw>(client: BatchJobSource<TRaw>, ids: readonly str
           settle(t, error ? { error } : { job });
         }
       }
-      if (failFast) {
-        const failed = [...tracked.values()].find((t) => t.outcome?.status === 'rejected');
-        if (failed) throw failed.outcome?.error;
-      }
+      if (failFast && [...tracked.values()].some((t) => t.outcome?.status === 'rejected')) break;
       if ([...tracked.values()].every((t) => t.outcome)) break;
       const remainingMs = scope.remaining();
       const plan: NextPoll = final ? { kind: 'expire', delayMs: Math.max(0, remainingMs) } : planNextPoll({ step, remainingMs, retryAfterMs, schedule: o });
@@ -248,5 +245,10 @@ async function waitBatched<TRaw>(client: BatchJobSource<TRaw>, ids: readonly str
   } finally {
     scope.dispose();
   }
-  return ids.map((id) => (tracked.get(id) as Tracked<TRaw>).outcome as JobOutcome<TRaw>);
+  const outcomes = ids.map((id) => (tracked.get(id) as Tracked<TRaw>).outcome);
+  // Under failFast every way a job can fail (its own error, the deadline, the abort) rejects the
+  // fleet; the jobs still pending then have no outcome.
+  const failed = failFast ? outcomes.find((outcome) => outcome?.status === 'rejected') : undefined;
+  if (failed) throw failed.error;
+  return outcomes as JobOutcome<TRaw>[];
 }

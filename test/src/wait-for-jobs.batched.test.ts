@@ -15,7 +15,7 @@ import type { Job } from '../../src/model.js';
 import { waitForJob } from '../../src/wait-for-job.js';
 import { waitForJobs, type JobOutcome, type WaitForJobsOptions } from '../../src/wait-for-jobs.js';
 import { batchJob, fakeBatchSource, type Round } from '../helpers/fake-batch-source.js';
-import { fakeSource, flush, STEADY, track, useFakeClock, withRealTimeGuard, type Step, type Tracked } from '../helpers/fake-source.js';
+import { fakeJob, fakeSource, flush, STEADY, track, useFakeClock, withRealTimeGuard, type Step, type Tracked } from '../helpers/fake-source.js';
 
 // The batched fleet: `waitForJobs` on a client with `getJobs` polls every pending job of a round
 // with one call. These tests pin its rules on a fake batch source, in fake time.
@@ -697,5 +697,31 @@ describe('the real-time guard of the fake clock', () => {
     const { client } = fakeBatchSource([{ a: 'succeeded' }]);
     const outcomes = await withRealTimeGuard(() => waitForJobs(client, ['a']), 50);
     expect(outcomes[0]?.status).toBe('fulfilled');
+  });
+});
+
+describe('waitForJobs, batched: failFast and the fleet’s own ends', () => {
+  it('rejects with the JobTimeoutError under failFast when the fleet times out, as the per-job fleet does', async () => {
+    const perJob = fakeSource([fakeJob('running')]);
+    const single = track(waitForJobs(perJob.client, ['job-1'], { ...STEADY, timeoutMs: 3000, failFast: true }));
+    const { client } = fakeBatchSource([{ a: 'running', b: 'running' }]);
+    const fleet = track(waitForJobs(client, ['a', 'b'], { ...STEADY, timeoutMs: 3000, failFast: true }));
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(single.error).toBeInstanceOf(JobTimeoutError); // the fleet without getJobs rejects
+    expect(fleet.settled).toBe(true);
+    expect(fleet.error).toBeInstanceOf(JobTimeoutError);
+  });
+
+  it('rejects with the WaitAbortedError under failFast when the signal aborts, as the per-job fleet does', async () => {
+    const controller = new AbortController();
+    const perJob = fakeSource([fakeJob('running')]);
+    const single = track(waitForJobs(perJob.client, ['job-1'], { ...STEADY, failFast: true, signal: controller.signal }));
+    const { client } = fakeBatchSource([{ a: 'running', b: 'running' }]);
+    const fleet = track(waitForJobs(client, ['a', 'b'], { ...STEADY, failFast: true, signal: controller.signal }));
+    await vi.advanceTimersByTimeAsync(1500);
+    controller.abort(new Error('stop'));
+    await flush();
+    expect(single.error).toBeInstanceOf(WaitAbortedError);
+    expect(fleet.error).toBeInstanceOf(WaitAbortedError);
   });
 });
