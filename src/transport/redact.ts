@@ -13,9 +13,9 @@ export const SHORT_SECRET_LENGTH = 4;
  * Cuts a client's secrets out of what it hands out.
  *
  * Called on a text, it cuts every secret in every form a server may write it in: as is,
- * JSON-escaped (`\"`, `\\`, `\/`, `\b\f\n\r\t`, `\uXXXX` in either hex case, mixed per character,
- * and escaped again at any depth: JSON in a JSON string), percent-encoded (UTF-8 bytes, either hex
- * case; `+` for a space). Request signatures (`Signature=<hex>`, `"signature": "<hex>"`, with the
+ * JSON-escaped (`\"`, `\\`, `\/`, `\b\f\n\r\t`, `\uXXXX` in either hex case, mixed per
+ * character, and escaped again, three levels deep: JSON in a JSON string), percent-encoded (UTF-8
+ * bytes, either hex case; `+` for a space). Request signatures (`Signature=<hex>`, `"signature": "<hex>"`, with the
  * separator in any of those forms) are cut by their shape.
  * @internal
  */
@@ -54,7 +54,7 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
   const redactText = (text: string): string => {
     let out = text;
     if (pattern !== undefined) out = out.replace(pattern, REDACTED);
-    if (SIGNATURE_HINT.test(out) || out.includes('\\') || out.includes('%')) out = out.replace(SIGNATURE, `$1${REDACTED}`);
+    if (SIGNATURE_HINT.test(out) || out.includes('\\') || out.includes('%')) out = out.replace(SIGNATURE, cutSignature);
     return out;
   };
 
@@ -131,14 +131,21 @@ const TOKEN_START = '(?:(?<![\\p{L}\\p{N}_])|(?<=%[0-9A-Fa-f]{2})|(?<=\\\\u[0-9A
 /** The characters JSON escapes with a backslash and a letter (or themselves); a backslash is handled apart. */
 const JSON_SHORT_ESCAPES: Readonly<Record<string, string>> = { '"': '"', '/': '/', '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't' };
 
-/** One character as is, JSON-escaped (at any depth) or percent-encoded. */
+/**
+ * The backslashes of an escape, JSON in JSON in JSON deep (`\"` is `\\\"` one level down, and
+ * `\\\\\\\"` the next). Bounded, so a run of backslashes costs a few steps per position, not
+ * the whole run: a body of backslashes must not take the client quadratic time.
+ */
+const BACKSLASHES = String.raw`\\{1,8}`;
+
+/** One character as is, JSON-escaped (three levels deep) or percent-encoded. */
 function charPattern(char: string): string {
-  const forms: string[] = [char === '\\' ? '\\\\+' : escapeRegExp(char)];
+  const forms: string[] = [char === '\\' ? BACKSLASHES : escapeRegExp(char)];
   const short = JSON_SHORT_ESCAPES[char];
-  if (short !== undefined) forms.push(`\\\\+${short}`);
+  if (short !== undefined) forms.push(`${BACKSLASHES}${short}`);
   // `\uXXXX`, a surrogate pair for a character beyond the BMP.
   let units = '';
-  for (let i = 0; i < char.length; i++) units += `\\\\+u${hexPattern(char.charCodeAt(i), 4)}`;
+  for (let i = 0; i < char.length; i++) units += `${BACKSLASHES}u${hexPattern(char.charCodeAt(i), 4)}`;
   forms.push(units);
   forms.push([...Buffer.from(char, 'utf8')].map((byte) => `%${hexPattern(byte, 2)}`).join(''));
   if (char === ' ') forms.push('\\+');
@@ -155,12 +162,18 @@ function escapeRegExp(text: string): string {
 }
 
 // A request signature is made per request, so it is no listed secret: cut it by its shape, the
-// word, the separator and the hex in any of the forms above.
+// word, the separator and the hex in any of the forms above. (Written out by hand: built from
+// charPattern with counted repeats, the pattern took V8 some 100 ms to compile.)
 const SIGNATURE_HINT = /signature/i;
-/** A character in any of its forms, either case when it is a letter. */
-const anyCase = (char: string): string => (char.toLowerCase() === char.toUpperCase() ? charPattern(char) : `(?:${charPattern(char.toLowerCase())}|${charPattern(char.toUpperCase())})`);
+/** A letter in any of its forms, either case. */
+const anyCase = (char: string): string => `(?:${charPattern(char.toLowerCase())}|${charPattern(char.toUpperCase())})`;
+const SEPARATOR = String.raw`(?:[\s"'=:\\]|%3[dDaA]|%2[027]|\\u00(?:3[dDaA]|2[027]))+`;
+/** A hex digit as is, as `\u0030`–`\u0066` (three levels deep) or percent-encoded. */
+const HEX_DIGIT = String.raw`(?:[0-9a-fA-F]|\\{1,8}u00(?:3[0-9]|[46][1-6])|%(?:3[0-9]|[46][1-6]))`;
 /** `Signature=<hex>` as in the header, `"signature": "<hex>"` as a server may echo it. */
-const SIGNATURE = new RegExp(`((?:${[...'signature'].map(anyCase).join('')})(?:${[...' "\'=:\\'].map(charPattern).join('|')}){1,16})(?:${[...'0123456789abcdef'].map(anyCase).join('|')}){16,}`, 'gu');
+const SIGNATURE = new RegExp(`((?:${[...'signature'].map(anyCase).join('')})${SEPARATOR})(${HEX_DIGIT}+)`, 'g');
+/** Cuts the hex of a signature of at least 16 hex digits, however they were written. */
+const cutSignature = (match: string, prefix: string, hex: string): string => (hex.replace(/\\{1,8}u00..|%../g, '0').length >= 16 ? `${prefix}${REDACTED}` : match);
 /** The parsed form of `"signature": "<hex>"`: a key that names a signature and a hex value. */
 const SIGNATURE_KEY = /signature/i;
 const SIGNATURE_VALUE = /^[0-9a-f]{16,}$/i;
