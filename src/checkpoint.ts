@@ -7,9 +7,6 @@ import { nestsDeeperThan } from './nesting.js';
 /** The checkpoint format this version of jobwait writes, and the only one it reads. */
 export const CHECKPOINT_VERSION = 2;
 
-/** The dates of a job, which a checkpoint keeps as ISO 8601 strings. */
-type JobDateKey = 'createdAt' | 'startedAt' | 'updatedAt' | 'endedAt';
-
 /**
  * A task in a checkpoint's snapshot: the part of a {@link Task} that change detection and a
  * display need (id, name, state, vendorState, message, error, children).
@@ -25,8 +22,14 @@ export type CheckpointTask = Pick<Task, 'id' | 'name' | 'state' | 'vendorState' 
  * dates are ISO 8601 strings, and its tasks are {@link CheckpointTask}s.
  */
 export type CheckpointJob = Pick<Job, 'id' | 'type' | 'description' | 'state' | 'vendorState' | 'message' | 'error' | 'progress'> & {
-  [K in JobDateKey]?: string;
-} & {
+  /** When the job was created, as an ISO 8601 string. */
+  createdAt?: string;
+  /** When the job started running, as an ISO 8601 string. */
+  startedAt?: string;
+  /** When the job last changed, as an ISO 8601 string. */
+  updatedAt?: string;
+  /** When the job reached a terminal state, as an ISO 8601 string. */
+  endedAt?: string;
   /** The job's tasks, in checkpoint form. */
   tasks: CheckpointTask[];
 };
