@@ -7,10 +7,10 @@ import { AuthenticationError } from '../errors/authentication-error.js';
 import { ClientClosedError } from '../errors/client-closed-error.js';
 import { InvalidResponseError, type ResponseIssue } from '../errors/invalid-response-error.js';
 import { NetworkError } from '../errors/network-error.js';
+import { statusRule } from '../transient.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
 import { offAbort, onAbort } from '../abort-listeners.js';
 import type { ResolvedClientOptions, TlsOptions } from './client-options.js';
-import { delay } from './delay.js';
 import { RequestLimiter } from './limiter.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -68,7 +68,6 @@ export interface HttpResponse<T> {
   data: T;
 }
 
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 /** Statuses that say the server did not act, so even a non-idempotent request may go again. */
 const NOT_PROCESSED_STATUS = new Set([429, 503]);
 const TLS_TRUST_CODES = new Set([
@@ -174,16 +173,16 @@ export class HttpClient {
       randomize: true,
       signal: request.signal,
       shouldRetry: ({ error }) => this.#shouldRetry(error, request),
-      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+      // A Retry-After needs no sleep here: it paused the client (see #apiError), and the next
+      // attempt waits for its slot until the pause is over.
+      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
         if (retriesLeft === 0 || !this.#shouldRetry(error, request)) return;
-        const retryAfterMs = error instanceof ApiError ? error.retryAfterMs : undefined;
         options.logger?.debug?.(`jobwait: retrying ${request.method} ${request.path} after attempt ${attemptNumber}: ${error.message}`, {
           method: request.method,
           path: request.path,
           attempt: attemptNumber,
-          retryAfterMs,
+          retryAfterMs: error instanceof ApiError ? error.retryAfterMs : undefined,
         });
-        if (retryAfterMs) await delay(retryAfterMs, request.signal);
       },
     });
   }
@@ -203,7 +202,7 @@ export class HttpClient {
       if (!error.transient && !neverReached(error)) return false;
       return mayResend(request, error);
     }
-    if (error instanceof ApiError && RETRYABLE_STATUS.has(error.status)) {
+    if (error instanceof ApiError && !(error instanceof AuthenticationError) && statusRule(error.status).retryNow) {
       if (!mayResend(request, error)) return false;
       // A 429 paused the whole client: retry it here only when the server said when (and soon);
       // otherwise the caller (a wait's schedule) decides, and sees the 429.
@@ -341,8 +340,9 @@ export class HttpClient {
       retryAfterMs: parseRetryAfter(headers['retry-after']),
     };
     if (status === 401 || status === 403 || this.#config.isAuthError?.(details, status)) return new AuthenticationError(options);
-    // The server asked the client to slow down: pause every request of the client, not just this one.
-    if (status === 429 || (status === 503 && options.retryAfterMs !== undefined)) {
+    // The server asked the client to slow down: pause every request of the client, not just this
+    // one. This pause is the one place the transport honours a Retry-After.
+    if (status === 429 || (options.retryAfterMs !== undefined && statusRule(status).transient)) {
       this.#limiter.pause(Math.min(options.retryAfterMs ?? DEFAULT_429_PAUSE_MS, this.#config.options.maxClientPauseMs));
     }
     if (status === 429) return new RateLimitError(options);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, AuthenticationError, InvalidResponseError, JobNotFoundError, NetworkError, RateLimitError } from '../../src/errors/index.js';
-import { isTransient, outcomeKey, retryAfterOf } from '../../src/transient.js';
+import { isTransient, outcomeKey, retryAfterOf, statusRule } from '../../src/transient.js';
 
 const api = (status: number, retryAfterMs?: number): ApiError => new ApiError({ status, method: 'GET', url: 'http://127.0.0.1/x', retryAfterMs });
 
@@ -31,6 +31,24 @@ describe('isTransient', () => {
     expect(isTransient(new JobNotFoundError({ jobId: 'x' }))).toBe(false);
     expect(isTransient(new TypeError('boom'))).toBe(false);
     expect(isTransient('a string')).toBe(false);
+  });
+});
+
+describe('statusRule', () => {
+  it('lets the transport retry at once only what a proxy or a rate limit answers: 429, 502, 503, 504', () => {
+    const retried = Array.from({ length: 600 }, (_, i) => i).filter((status) => statusRule(status).retryNow);
+    expect(retried).toEqual([429, 502, 503, 504]);
+  });
+
+  it('keeps a wait going on every status the transport retries, and on 500 and the other 5xx but 501 and 505', () => {
+    const transient = Array.from({ length: 600 }, (_, i) => i).filter((status) => statusRule(status).transient);
+    expect(transient).toEqual([429, ...Array.from({ length: 100 }, (_, i) => 500 + i).filter((status) => status !== 501 && status !== 505)]);
+  });
+
+  it('is the rule isTransient applies to an ApiError', () => {
+    for (const status of [400, 404, 429, 500, 501, 502, 503, 504, 505, 599]) {
+      expect(isTransient(new ApiError({ status, method: 'GET', url: 'https://x/' }))).toBe(statusRule(status).transient);
+    }
   });
 });
 

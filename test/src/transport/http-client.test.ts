@@ -412,6 +412,27 @@ describe('HttpClient retries', () => {
     expect(sim.requests).toHaveLength(1);
   });
 
+  it('waits out a Retry-After once before the next attempt, not the Retry-After and then its backoff as well', async () => {
+    const uuid = runningJob();
+    sim.fault({ type: 'status', status: 503, headers: { 'retry-after': '0.2' }, times: 1 });
+    // Backoff 150–300 ms: the next attempt goes when both the backoff and the Retry-After have passed.
+    await ontap({ retry: { retries: 1, minTimeoutMs: 150, maxTimeoutMs: 300 } }).getJob(uuid);
+    const [first, second] = sim.requests;
+    expect(sim.requests).toHaveLength(2);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(195);
+    expect(second!.at - first!.at).toBeLessThan(340);
+  });
+
+  it('pauses every request of the client for the Retry-After of any transient answer, a 502 too', async () => {
+    const client = ontap({ retry: { retries: 0 } });
+    const [a, b] = [runningJob(), runningJob()];
+    sim.fault({ type: 'status', status: 502, headers: { 'retry-after': '0.2' }, times: 1 });
+    await expect(client.getJob(a)).rejects.toMatchObject({ status: 502, retryAfterMs: 200 });
+    await client.getJob(b);
+    const [first, second] = sim.requests;
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(195);
+  });
+
   it('stops waiting out a Retry-After when the caller aborts, with the signal reason', async () => {
     const uuid = runningJob();
     sim.fault({ type: 'status', status: 503, headers: { 'retry-after': '0.15' }, times: 10 });
