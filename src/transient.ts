@@ -29,7 +29,7 @@ const NEVER = Object.freeze({ retryNow: false, transient: false });
  * Whether a failed poll is passing trouble that must not end a wait before its deadline:
  * network errors (including the per-request timeout) but certificate failures and an origin that
  * never answered the client and cannot be reached, and error answers whose status
- * {@link statusRule} calls transient (429, 5xx but 501 and 505).
+ * the status table (`statusRule`) calls transient (429, 5xx but 501 and 505).
  */
 export function isTransient(error: unknown): boolean {
   if (error instanceof NetworkError) return error.transient;
