@@ -2,6 +2,7 @@ import { ClientClosedError } from './errors/client-closed-error.js';
 import { JobCancelledError } from './errors/job-cancelled-error.js';
 import { JobFailedError } from './errors/job-failed-error.js';
 import { JobNotFoundError } from './errors/job-not-found-error.js';
+import { JobTimeoutError } from './errors/job-timeout-error.js';
 import { WaitAbortedError } from './errors/wait-aborted-error.js';
 import { jobChanged } from './job-changes.js';
 import type { Job } from './model.js';
@@ -76,4 +77,9 @@ export function terminalError<TRaw>(job: Job<TRaw>, throwOnFailure: boolean): Er
 export function interruptedError<TRaw>(reason: 'aborted' | 'closed', state: PollState<TRaw>, context: { vendor: string; jobId: string; abortReason: unknown }): ClientClosedError<TRaw> | WaitAbortedError<TRaw> {
   if (reason === 'closed') return new ClientClosedError({ vendor: context.vendor, jobId: context.jobId, lastJob: state.last });
   return new WaitAbortedError({ vendor: context.vendor, jobId: context.jobId, lastJob: state.last, cause: context.abortReason });
+}
+
+/** The `JobTimeoutError` a wait ends with at its deadline: what it learned, and its last transient error as the cause. @internal */
+export function timeoutError<TRaw>(state: PollState<TRaw>, context: { vendor: string; jobId: string; elapsedMs: number }): JobTimeoutError<TRaw> {
+  return new JobTimeoutError({ vendor: context.vendor, jobId: context.jobId, lastJob: state.last, elapsedMs: context.elapsedMs, polls: state.polls, outcomes: state.outcomes, cause: state.lastError });
 }

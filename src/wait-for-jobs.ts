@@ -3,12 +3,11 @@ import { planNextPoll, type NextPoll } from './backoff.js';
 import { closingSignalOf, setClosingSignal } from './client-closing.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
 import { JobNotFoundError } from './errors/job-not-found-error.js';
-import { JobTimeoutError } from './errors/job-timeout-error.js';
 import type { GetJobOptions, JobSource } from './job-client.js';
 import { isTerminal, type Job } from './model.js';
 import { resolveWaitOptions, type ResolvedWaitOptions, type WaitOptions } from './options.js';
 import { RequestLimiter } from './transport/limiter.js';
-import { countOutcome, interruptedError, recordFailure, recordSnapshot, terminalError, type PollState } from './poll-state.js';
+import { countOutcome, interruptedError, recordFailure, recordSnapshot, terminalError, timeoutError, type PollState } from './poll-state.js';
 import { waitForJob } from './wait-for-job.js';
 import { WaitScope } from './wait-scope.js';
 
@@ -179,7 +178,7 @@ async function waitBatched<TRaw>(client: BatchJobSource<TRaw>, ids: readonly str
         continue;
       }
       if (inFlight) countOutcome(t, 'DEADLINE');
-      settle(t, { error: new JobTimeoutError({ vendor: client.vendor, jobId: t.id, lastJob: t.last, elapsedMs: scope.elapsed(), polls: t.polls, outcomes: t.outcomes, cause: t.lastError }) });
+      settle(t, { error: timeoutError(t, { vendor: client.vendor, jobId: t.id, elapsedMs: scope.elapsed() }) });
     }
   };
   let step = 0;
@@ -236,7 +235,7 @@ async function waitBatched<TRaw>(client: BatchJobSource<TRaw>, ids: readonly str
       }
       if (plan.kind === 'expire') {
         for (const t of tracked.values()) {
-          if (!t.outcome) settle(t, { error: new JobTimeoutError({ vendor: client.vendor, jobId: t.id, lastJob: t.last, elapsedMs: scope.elapsed(), polls: t.polls, outcomes: t.outcomes, cause: t.lastError }) });
+          if (!t.outcome) settle(t, { error: timeoutError(t, { vendor: client.vendor, jobId: t.id, elapsedMs: scope.elapsed() }) });
         }
         break;
       }

@@ -7,7 +7,7 @@ import { JobTimeoutError } from './errors/job-timeout-error.js';
 import { UnsupportedOperationError } from './errors/unsupported-operation-error.js';
 import { WaitAbortedError, type CancelOutcome } from './errors/wait-aborted-error.js';
 import type { JobSource } from './job-client.js';
-import { countOutcome, interruptedError, recordFailure, recordSnapshot, type PollState } from './poll-state.js';
+import { countOutcome, interruptedError, recordFailure, recordSnapshot, timeoutError, type PollState } from './poll-state.js';
 import { isTerminal, type Job } from './model.js';
 import { resolveWaitOptions, type ResolvedWaitOptions, type WaitOptions } from './options.js';
 import { ScopeStopped, WaitScope } from './wait-scope.js';
@@ -195,7 +195,7 @@ function planNext<TRaw>(loop: Loop<TRaw>, retryAfterMs: number | undefined): num
 }
 
 function timeout<TRaw>({ client, id, scope, state }: Loop<TRaw>): JobTimeoutError<TRaw> {
-  return new JobTimeoutError({ vendor: client.vendor, jobId: id, lastJob: state.last, elapsedMs: scope.elapsed(), polls: state.polls, outcomes: state.outcomes, cause: state.lastError });
+  return timeoutError(state, { vendor: client.vendor, jobId: id, elapsedMs: scope.elapsed() });
 }
 
 /** The error of a stopped scope: `WaitAbortedError`, `ClientClosedError`, or `JobTimeoutError` at the deadline. */
