@@ -69,7 +69,7 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
     let renamed = false;
     for (const key of Object.keys(record)) {
       const item = record[key];
-      record[key] = typeof item === 'string' && SIGNATURE_KEY.test(key) && SIGNATURE_VALUE.test(item) ? REDACTED : walk(item);
+      record[key] = typeof item === 'string' && SIGNATURE_HINT.test(key) && SIGNATURE_VALUE.test(item) ? REDACTED : walk(item);
       if (redactText(key) !== key) renamed = true;
     }
     if (!renamed) return record;
@@ -174,6 +174,5 @@ const HEX_DIGIT = String.raw`(?:[0-9a-fA-F]|\\{1,8}u00(?:3[0-9]|[46][1-6])|%(?:3
 const SIGNATURE = new RegExp(`((?:${[...'signature'].map(anyCase).join('')})${SEPARATOR})(${HEX_DIGIT}+)`, 'g');
 /** Cuts the hex of a signature of at least 16 hex digits, however they were written. */
 const cutSignature = (match: string, prefix: string, hex: string): string => (hex.replace(/\\{1,8}u00..|%../g, '0').length >= 16 ? `${prefix}${REDACTED}` : match);
-/** The parsed form of `"signature": "<hex>"`: a key that names a signature and a hex value. */
-const SIGNATURE_KEY = /signature/i;
+/** The parsed form of `"signature": "<hex>"`: a key that names a signature (`SIGNATURE_HINT`) and a hex value. */
 const SIGNATURE_VALUE = /^[0-9a-f]{16,}$/i;
