@@ -7,6 +7,7 @@ const shared: Options = {
     cas: 'adapters/cas/index.ts',
     cce: 'adapters/cce/index.ts',
     testing: 'src/testing/index.ts',
+    adapter: 'src/adapter.ts',
   },
   target: 'node20',
   platform: 'node',

@@ -39,6 +39,12 @@ export type NextPoll =
       kind: 'poll';
       /** How long to wait before the next poll, in milliseconds. */
       delayMs: number;
+      /**
+       * The earliest the poll may go instead, in milliseconds (at most `delayMs`): the lower bound
+       * of this step's jitter, or the honoured `Retry-After`; `delayMs` itself for the final poll.
+       * A scheduler that polls several waits in one request takes a wait along from then on.
+       */
+      earliestDelayMs: number;
       /** Whether this poll is the last that fits before the deadline. */
       final: boolean;
     }
@@ -72,13 +78,16 @@ export interface PlanInput {
 export function planNextPoll(input: PlanInput): NextPoll {
   const { schedule, remainingMs } = input;
   let delayMs = jitteredDelay(input.step, schedule, input.random);
+  // The lower bound of the jitter: no poll of this step goes before it.
+  let earliestDelayMs = Math.min(delayMs, Math.max(schedule.minDelayMs, baseDelay(input.step, schedule) * (1 - SCHEDULE_CONSTANTS.jitter)));
   if (input.retryAfterMs !== undefined) {
     const honoured = Math.min(input.retryAfterMs, schedule.retryAfterCapMs ?? SCHEDULE_CONSTANTS.maxRetryAfterMs);
     if (honoured > delayMs) delayMs = honoured;
+    if (honoured > earliestDelayMs) earliestDelayMs = honoured;
   }
-  if (remainingMs === Infinity) return { kind: 'poll', delayMs, final: false };
+  if (remainingMs === Infinity) return { kind: 'poll', delayMs, earliestDelayMs, final: false };
   const leadMs = Math.min(SCHEDULE_CONSTANTS.finalPollLeadMs, schedule.minDelayMs);
-  if (delayMs + leadMs <= remainingMs) return { kind: 'poll', delayMs, final: false };
-  if (remainingMs > leadMs) return { kind: 'poll', delayMs: remainingMs - leadMs, final: true };
+  if (delayMs + leadMs <= remainingMs) return { kind: 'poll', delayMs, earliestDelayMs, final: false };
+  if (remainingMs > leadMs) return { kind: 'poll', delayMs: remainingMs - leadMs, earliestDelayMs: remainingMs - leadMs, final: true };
   return { kind: 'expire', delayMs: Math.max(0, remainingMs) };
 }

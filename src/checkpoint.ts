@@ -74,6 +74,14 @@ export interface WaitCheckpoint {
   step: number;
   /** When the next poll is due, in epoch milliseconds; `null` when no further poll is planned. */
   nextPollAt: number | null;
+  /**
+   * The earliest the next poll may go, in epoch milliseconds (the lower bound of its jitter, or
+   * its `Retry-After`): a scheduler that polls several waits together may take this one along from
+   * then on. `null` when no further poll is planned. Read as `nextPollAt` when absent.
+   */
+  earliestPollAt?: number | null;
+  /** Counts of the polls' outcomes so far (`ok`, an HTTP status, an error kind), as `JobTimeoutError.outcomes` reports them. Read as `{}` when absent. */
+  outcomes?: Record<string, number>;
   /** The last snapshot seen; absent when the job was not seen yet. */
   lastJob?: CheckpointJob;
 }
@@ -133,6 +141,8 @@ const checkpointSchema = z
     polls: count,
     step: count,
     nextPollAt: epochMs.nullable(),
+    earliestPollAt: epochMs.nullable().optional(),
+    outcomes: z.record(z.string(), count).optional(),
     lastJob: jobSchema.optional(),
   })
   .superRefine((value, context) => {
@@ -141,6 +151,9 @@ const checkpointSchema = z
     }
     if (value.schedule.maxDelayMs < value.schedule.minDelayMs) {
       context.addIssue({ code: 'custom', path: ['schedule', 'maxDelayMs'], message: 'must not be below schedule.minDelayMs' });
+    }
+    if (value.earliestPollAt != null && (value.nextPollAt === null || value.earliestPollAt > value.nextPollAt)) {
+      context.addIssue({ code: 'custom', path: ['earliestPollAt'], message: 'must be null or not after nextPollAt' });
     }
     if (value.lastJob !== undefined && value.lastJob.id !== value.jobId) {
       context.addIssue({ code: 'custom', path: ['lastJob', 'id'], message: `must be the checkpoint's jobId ${show(value.jobId)}` });
@@ -164,6 +177,11 @@ export function createCheckpoint(input: CheckpointInput): WaitCheckpoint {
     step: input.step,
     nextPollAt: input.nextPollAt === null ? null : Math.round(input.nextPollAt),
   };
+  if (input.earliestPollAt !== undefined) {
+    const next = checkpoint.nextPollAt;
+    checkpoint.earliestPollAt = input.earliestPollAt === null || next === null ? null : Math.min(Math.round(input.earliestPollAt), next);
+  }
+  if (input.outcomes !== undefined) checkpoint.outcomes = { ...input.outcomes };
   if (input.lastJob) checkpoint.lastJob = toCheckpointJob(input.lastJob);
   return checkpoint;
 }
@@ -252,7 +270,8 @@ function issueText(issue: z.core.$ZodIssue, input: unknown): string {
   return issue.message;
 }
 
-function toCheckpointJob(job: Job<unknown>): CheckpointJob {
+/** A snapshot in checkpoint form: what change detection and a display need, JSON-safe. @internal */
+export function toCheckpointJob(job: Job<unknown>): CheckpointJob {
   const snapshot: CheckpointJob = { id: job.id, state: job.state, vendorState: job.vendorState, tasks: job.tasks.map(toCheckpointTask) };
   if (job.type !== undefined) snapshot.type = job.type;
   if (job.description !== undefined) snapshot.description = job.description;

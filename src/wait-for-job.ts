@@ -1,8 +1,10 @@
+import { schedulerOf } from './engine/scheduler.js';
+import { prepareWait } from './engine/prepare.js';
+import type { WaitEnd } from './engine/advance.js';
+import type { WaitSink } from './engine/wait.js';
 import type { JobSource } from './job-client.js';
 import type { Job } from './model.js';
 import type { WaitOptions } from './options.js';
-import { terminalError } from './poll-state.js';
-import { pollJob, prepare } from './watch-job.js';
 
 /**
  * Polls a job until it ends and resolves with the terminal snapshot (or the first one that meets
@@ -14,6 +16,10 @@ import { pollJob, prepare } from './watch-job.js';
  * Transient trouble (network errors, 429, 5xx) never ends the wait before its deadline: it becomes
  * the `cause` of the `JobTimeoutError`.
  *
+ * Every wait on a client is driven by that client's one scheduler: a poll waits for a free request
+ * slot without holding a request, and on a client that reads many jobs in one request (ONTAP),
+ * waits due together are polled together.
+ *
  * `onCheckpoint` hands out where the wait stands after each poll; `resumeFrom` continues from
  * such a checkpoint in another process, within the same deadline. An aborted `signal` only stops
  * the wait, unless `cancelOnAbort` (ONTAP): then the job is cancelled and followed to its end first.
@@ -23,13 +29,26 @@ import { pollJob, prepare } from './watch-job.js';
  * const job = await waitForJob(client, id, { timeoutMs: 600_000, onProgress: (j) => console.log(j.state) });
  * ```
  */
-export async function waitForJob<TRaw>(client: JobSource<TRaw>, id: string, options?: WaitOptions<TRaw>): Promise<Job<TRaw>> {
-  const resolved = prepare(client, id, options);
-  const watch = pollJob(client, id, resolved);
-  let step = await watch.next();
-  while (!step.done) step = await watch.next();
-  const { job, reason } = step.value;
-  const error = reason === 'terminal' ? terminalError(job, resolved.throwOnFailure) : undefined;
-  if (error) throw error;
-  return job;
+export function waitForJob<TRaw>(client: JobSource<TRaw>, id: string, options?: WaitOptions<TRaw>): Promise<Job<TRaw>> {
+  try {
+    const resolved = prepareWait(client, id, options);
+    return new Promise((resolve, reject) => {
+      schedulerOf(client).start(id, resolved, new Settle(resolve, reject));
+    });
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** The promise's end of a wait: resolve with the last snapshot, or reject. */
+class Settle<TRaw> implements WaitSink<TRaw> {
+  constructor(
+    readonly resolve: (job: Job<TRaw>) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+
+  end(end: WaitEnd<TRaw>): void {
+    if (end.error !== undefined || end.reason === 'error') this.reject(end.error);
+    else this.resolve(end.job);
+  }
 }

@@ -1,15 +1,12 @@
 import { offAbort, onAbort } from './abort-listeners.js';
-import { planNextPoll, type NextPoll } from './backoff.js';
-import { closingSignalOf, setClosingSignal } from './client-closing.js';
+import type { WaitEnd } from './engine/advance.js';
+import { assertSource } from './engine/prepare.js';
+import { schedulerOf } from './engine/scheduler.js';
+import type { ActiveWait, Lane } from './engine/wait.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
-import { JobNotFoundError } from './errors/job-not-found-error.js';
 import type { GetJobOptions, JobSource } from './job-client.js';
-import { isTerminal, type Job } from './model.js';
-import { resolveWaitOptions, type ResolvedWaitOptions, type WaitOptions } from './options.js';
-import { RequestLimiter } from './transport/limiter.js';
-import { countOutcome, interruptedError, recordFailure, recordSnapshot, terminalError, timeoutError, type PollState } from './poll-state.js';
-import { waitForJob } from './wait-for-job.js';
-import { WaitScope } from './wait-scope.js';
+import type { Job } from './model.js';
+import { resolveWaitOptions, type WaitOptions } from './options.js';
 
 /**
  * A client that can read many jobs in one request (the ONTAP client can). `waitForJobs` then polls
@@ -19,6 +16,11 @@ import { WaitScope } from './wait-scope.js';
 export interface BatchJobSource<TRaw = unknown> extends JobSource<TRaw> {
   /** Fetches many jobs in one request; a job that does not exist is absent from the map. */
   getJobs(ids: readonly string[], options?: GetJobOptions): Promise<Map<string, Job<TRaw>>>;
+  /**
+   * How many ids one `getJobs` request carries at most: the scheduler asks for no more at once.
+   * @default 100
+   */
+  readonly maxBatchSize?: number;
 }
 
 /** Options of {@link waitForJobs}: a wait's options, for every job, plus the fleet's own. */
@@ -79,6 +81,10 @@ export const WAIT_FOR_JOBS_DEFAULTS = Object.freeze({
  * or `{ id, error }`. `timeoutMs` is one deadline for the whole fleet; `onProgress` fires for each
  * job's changes. With `failFast: true` it rejects with the first error instead.
  *
+ * Each job is a wait of the client's scheduler, like a `waitForJob` of its own: on a client with
+ * `getJobs` (ONTAP) the jobs due together are polled with one request per chunk, whether they
+ * belong to this fleet or not.
+ *
  * @example
  * ```ts
  * const outcomes = await waitForJobs(ontap, uuids, { timeoutMs: 600_000 });
@@ -99,155 +105,72 @@ export async function waitForJobs<TRaw>(client: JobSource<TRaw>, ids: readonly s
       throw new InvalidArgumentError(option, 'belongs to one wait: use waitForJob for each job that needs it');
     }
   }
+  assertSource(client);
   const resolved = resolveWaitOptions(wait, client.waitPolicy); // validates before any request
   if (ids.length === 0) return [];
-  if (typeof (client as Partial<BatchJobSource<TRaw>>).getJobs === 'function') {
-    return waitBatched(client as BatchJobSource<TRaw>, ids, resolved, failFast);
-  }
-
-  // Every wait of the fleet listens to this one signal, through its one listener (abort-listeners).
-  const stop = new AbortController();
-  const abortFleet = (): void => stop.abort(resolved.signal?.reason);
-  if (resolved.signal?.aborted) abortFleet();
-  else if (resolved.signal) onAbort(resolved.signal, abortFleet);
-  const deadline = performance.now() + resolved.timeoutMs;
-  const gate = new RequestLimiter({ maxConcurrent: concurrency });
-  const gated: JobSource<TRaw> = {
-    vendor: client.vendor,
-    ...(client.waitPolicy ? { waitPolicy: client.waitPolicy } : {}),
-    getJob: async (id: string, getOptions?: GetJobOptions) => {
-      const release = await gate.acquire(getOptions?.signal);
-      try {
-        return await client.getJob(id, getOptions);
-      } finally {
-        release();
-      }
-    },
-  };
-  // Closing the client ends the fleet's waits as it ends a single one.
-  const closing = closingSignalOf(client);
-  if (closing) setClosingSignal(gated, closing);
-
-  let firstFailure: { error: unknown } | undefined;
-  try {
-    const outcomes = await Promise.all(
-      ids.map(async (id): Promise<JobOutcome<TRaw>> => {
-        try {
-          const remaining = Math.max(1, deadline - performance.now());
-          const job = await waitForJob(gated, id, { ...wait, timeoutMs: remaining, signal: stop.signal });
-          return { id, status: 'fulfilled', job };
-        } catch (error) {
-          if (failFast && !firstFailure) {
-            firstFailure = { error };
-            stop.abort(error);
-          }
-          return { id, status: 'rejected', error };
-        }
-      }),
-    );
-    if (firstFailure) throw firstFailure.error;
-    return outcomes;
-  } finally {
-    if (resolved.signal) offAbort(resolved.signal, abortFleet);
-  }
+  return new Fleet(client, ids, resolved, concurrency, failFast).done;
 }
 
-/** One job of a batched fleet. */
-interface Tracked<TRaw> extends PollState<TRaw> {
-  id: string;
-  outcome: JobOutcome<TRaw> | undefined;
-}
+/** One fleet: a wait per distinct id on the client's scheduler, and their outcomes. */
+class Fleet<TRaw> {
+  readonly done: Promise<JobOutcome<TRaw>[]>;
+  readonly #ids: readonly string[];
+  readonly #outcomes = new Map<string, JobOutcome<TRaw>>();
+  readonly #waits: ActiveWait<TRaw>[] = [];
+  readonly #signal: AbortSignal | undefined;
+  readonly #onAbort = (): void => {
+    for (const wait of this.#waits) this.#scheduler.interrupt(wait);
+  };
+  readonly #scheduler;
+  readonly #failFast: boolean;
+  #pending: number;
+  #resolve!: (outcomes: JobOutcome<TRaw>[]) => void;
+  #reject!: (error: unknown) => void;
+  #settled = false;
 
-/**
- * The batched fleet: one schedule for all, one `getJobs` call per round for the jobs still pending.
- * The rules per job are a single wait's (see `pollJob`): change detection, `until`, failure,
- * not-found grace, seen-then-vanished, and the deadline.
- */
-async function waitBatched<TRaw>(client: BatchJobSource<TRaw>, ids: readonly string[], o: ResolvedWaitOptions<TRaw>, failFast: boolean): Promise<JobOutcome<TRaw>[]> {
-  const tracked = new Map<string, Tracked<TRaw>>();
-  for (const id of ids) if (!tracked.has(id)) tracked.set(id, { id, polls: 0, step: 0, last: undefined, lastError: undefined, outcomes: {}, outcome: undefined });
-  const scope = new WaitScope(o.signal, o.timeoutMs, undefined, closingSignalOf(client));
-  const settle = (t: Tracked<TRaw>, outcome: { job: Job<TRaw> } | { error: unknown }): void => {
-    t.outcome = 'job' in outcome ? { id: t.id, status: 'fulfilled', job: outcome.job } : { id: t.id, status: 'rejected', error: outcome.error };
-  };
-  const stopAll = (pending: Tracked<TRaw>[], inFlight: boolean): void => {
-    const reason = scope.stopReason;
-    for (const t of pending) {
-      if (reason === 'aborted' || reason === 'closed') {
-        settle(t, { error: interruptedError(reason, t, { vendor: client.vendor, jobId: t.id, abortReason: scope.abortReason }) });
-        continue;
-      }
-      if (inFlight) countOutcome(t, 'DEADLINE');
-      settle(t, { error: timeoutError(t, { vendor: client.vendor, jobId: t.id, elapsedMs: scope.elapsed() }) });
+  constructor(client: JobSource<TRaw>, ids: readonly string[], o: ReturnType<typeof resolveWaitOptions<TRaw>>, concurrency: number, failFast: boolean) {
+    this.done = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.#ids = ids;
+    this.#failFast = failFast;
+    this.#scheduler = schedulerOf(client);
+    this.#signal = o.signal;
+    const distinct = [...new Set(ids)];
+    this.#pending = distinct.length;
+    // The fleet listens to the caller's signal once, for all its waits.
+    if (this.#signal && !this.#signal.aborted) onAbort(this.#signal, this.#onAbort);
+    const lane: Lane = { limit: concurrency, active: 0, parked: [] };
+    const batched = typeof (client as Partial<BatchJobSource<TRaw>>).getJobs === 'function';
+    for (const id of distinct) {
+      if (this.#settled) break;
+      this.#waits.push(this.#scheduler.start(id, o, { end: (end) => this.#ended(id, end) }, { lane, listen: false, batched }));
     }
-  };
-  let step = 0;
-  let final = false;
-  try {
-    for (;;) {
-      const pending = [...tracked.values()].filter((t) => !t.outcome);
-      if (pending.length === 0) break;
-      if (scope.stopReason) {
-        stopAll(pending, false);
-        break;
-      }
-      for (const t of pending) t.polls++;
-      let answer: Map<string, Job<TRaw>> | undefined;
-      let retryAfterMs: number | undefined;
-      try {
-        answer = await scope.race(client.getJobs(pending.map((t) => t.id), { signal: scope.signal }));
-      } catch (error) {
-        if (scope.stopReason) {
-          stopAll(pending, true);
-          break;
-        }
-        for (const t of pending) {
-          const failed = recordFailure(t, error, { vendor: client.vendor, jobId: t.id, elapsedMs: scope.elapsed(), notFoundGraceMs: o.notFoundGraceMs });
-          if (failed.ends) settle(t, { error: failed.error });
-          else retryAfterMs = failed.retryAfterMs;
-        }
-      }
-      for (const t of answer ? pending : []) {
-        const job = (answer as Map<string, Job<TRaw>>).get(t.id);
-        if (!job) {
-          // Missing from the answer: a 404 for this job alone.
-          const failed = recordFailure(t, new JobNotFoundError({ vendor: client.vendor, jobId: t.id }), { vendor: client.vendor, jobId: t.id, elapsedMs: scope.elapsed(), notFoundGraceMs: o.notFoundGraceMs });
-          if (failed.ends) settle(t, { error: failed.error });
-          continue;
-        }
-        if (recordSnapshot(t, job)) o.onProgress?.(job);
-        if (o.until?.(job)) settle(t, { job });
-        else if (isTerminal(job.state)) {
-          const error = terminalError(job, o.throwOnFailure);
-          settle(t, error ? { error } : { job });
-        }
-      }
-      if (failFast && [...tracked.values()].some((t) => t.outcome?.status === 'rejected')) break;
-      if ([...tracked.values()].every((t) => t.outcome)) break;
-      const remainingMs = scope.remaining();
-      const plan: NextPoll = final ? { kind: 'expire', delayMs: Math.max(0, remainingMs) } : planNextPoll({ step, remainingMs, retryAfterMs, schedule: o });
-      step++;
-      try {
-        await scope.sleep(plan.delayMs);
-      } catch {
-        stopAll([...tracked.values()].filter((t) => !t.outcome), false);
-        break;
-      }
-      if (plan.kind === 'expire') {
-        for (const t of tracked.values()) {
-          if (!t.outcome) settle(t, { error: timeoutError(t, { vendor: client.vendor, jobId: t.id, elapsedMs: scope.elapsed() }) });
-        }
-        break;
-      }
-      final = plan.final;
-    }
-  } finally {
-    scope.dispose();
+    // The fleet's first round goes at once.
+    this.#scheduler.flush();
   }
-  const outcomes = ids.map((id) => (tracked.get(id) as Tracked<TRaw>).outcome);
-  // Under failFast every way a job can fail (its own error, the deadline, the abort) rejects the
-  // fleet; the jobs still pending then have no outcome.
-  const failed = failFast ? outcomes.find((outcome) => outcome?.status === 'rejected') : undefined;
-  if (failed) throw failed.error;
-  return outcomes as JobOutcome<TRaw>[];
+
+  #ended(id: string, end: WaitEnd<TRaw>): void {
+    if (this.#settled) return;
+    const error = end.reason === 'error' ? end.error : end.error;
+    this.#outcomes.set(id, error === undefined && end.reason !== 'error' ? { id, status: 'fulfilled', job: end.job as Job<TRaw> } : { id, status: 'rejected', error });
+    this.#pending--;
+    if (this.#failFast && (error !== undefined || end.reason === 'error')) {
+      // Every way a job can fail (its own error, the deadline, the abort) rejects the fleet; the
+      // other waits stop.
+      this.#finish();
+      for (const wait of this.#waits) this.#scheduler.drop(wait);
+      this.#reject(error);
+      return;
+    }
+    if (this.#pending > 0) return;
+    this.#finish();
+    this.#resolve(this.#ids.map((id) => this.#outcomes.get(id) as JobOutcome<TRaw>));
+  }
+
+  #finish(): void {
+    this.#settled = true;
+    if (this.#signal) offAbort(this.#signal, this.#onAbort);
+  }
 }

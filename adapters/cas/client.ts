@@ -7,6 +7,8 @@ import type { HttpClient } from '../../src/transport/http-client.js';
 import { buildQuery } from '../../src/transport/path.js';
 import { waitForJob } from '../../src/wait-for-job.js';
 import { watchJob } from '../../src/watch-job.js';
+import { closingSignalOf, setClosingSignal } from '../../src/client-closing.js';
+import { setRequestBudget } from '../../src/engine/request-budget.js';
 import { assertHuaweiId, createHuaweiTransport, huaweiJobSegment, type HuaweiClientOptions, type HuaweiTransport } from '../huawei/client-options.js';
 import { toCasJob, type CasJob } from './map.js';
 import { casJobResponseSchema, type CasJobRaw, type CasTaskRecord } from './schemas.js';
@@ -67,6 +69,7 @@ export class CasClient extends JobClientBase<CasJobRaw> {
     const maxTasks = options.maxTasks ?? 100_000;
     if (!Number.isInteger(maxTasks) || maxTasks < 1 || maxTasks > 1_000_000) throw new InvalidArgumentError('maxTasks', `must be a whole number from 1 to 1000000, got ${String(maxTasks)}`);
     this.#transport = createHuaweiTransport(options, (code) => NOT_FOUND_CODES.has(code));
+    this.declareRequestBudget(this.#transport.http.maxConcurrentRequests);
     this.#http = this.#transport.http;
     this.#pageSize = pageSize;
     this.#maxTasks = maxTasks;
@@ -135,7 +138,12 @@ export class CasClient extends JobClientBase<CasJobRaw> {
   #withInstance(instanceId: string | undefined): JobSource<CasJobRaw> {
     if (instanceId === undefined) return this;
     assertHuaweiId(instanceId, 'instanceId');
-    return { vendor: this.vendor, getJob: (id, options) => this.getJob(id, { ...options, instanceId }) };
+    const view: JobSource<CasJobRaw> = { vendor: this.vendor, getJob: (id, options) => this.getJob(id, { ...options, instanceId }) };
+    // The view's waits end when this client is closed, and share its request budget.
+    const closing = closingSignalOf(this);
+    if (closing) setClosingSignal(view, closing);
+    setRequestBudget(view, this.#transport.http.maxConcurrentRequests);
+    return view;
   }
 }
 

@@ -27,6 +27,7 @@ export class CceClient extends JobClientBase<CceJobRaw> {
     super();
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'must be an object');
     this.#transport = createHuaweiTransport(options, (code) => NOT_FOUND_CODES.has(code));
+    this.declareRequestBudget(this.#transport.http.maxConcurrentRequests);
     this.#http = this.#transport.http;
     this.endpoint = this.#transport.endpoint;
     this.projectId = this.#transport.projectId;

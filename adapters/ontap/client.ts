@@ -74,6 +74,8 @@ export class OntapClient extends JobClientBase<OntapJobRaw> {
   override readonly waitPolicy: WaitPolicy = Object.freeze({ maxDelayMs: ONTAP_MAX_DELAY_MS });
   /** The cluster's origin and base path, without credentials. */
   readonly baseUrl: string;
+  /** How many job UUIDs one `getJobs` request carries (its URL kept under 4,000 characters): the scheduler polls at most this many waits per request. */
+  readonly maxBatchSize: number;
   readonly #http: HttpClient;
   readonly #basePath: string;
   readonly #jobsPath: string;
@@ -96,9 +98,11 @@ export class OntapClient extends JobClientBase<OntapJobRaw> {
       secrets: [password, basic, `${username}:${password}`],
       parseErrorBody: parseOntapError,
     });
+    this.declareRequestBudget(this.#http.maxConcurrentRequests);
     this.baseUrl = origin + basePath;
     this.#basePath = basePath;
     this.#jobsPath = `${basePath}/api/cluster/jobs`;
+    this.maxBatchSize = Math.max(1, Math.floor((BATCH_URL_BUDGET - this.#jobsPath.length - CHUNK_QUERY_LENGTH) / UUID_COST));
     this.#username = username;
   }
 
@@ -272,17 +276,22 @@ function checkAuth(auth: unknown): OntapAuth {
   return { username, password };
 }
 
+/** A chunk's query without its uuids. */
+const CHUNK_QUERY_LENGTH = '?uuid=&fields=*&max_records=1000'.length;
+/** A UUID and its `%7C` separator in a chunk's query. */
+const UUID_COST = 36 + 3;
+
 /** Splits uuids into chunks whose `uuid=a%7Cb…&fields=*&max_records=N` query fits in `budget` characters. */
 function chunkByLength(uuids: readonly string[], budget: number): string[][] {
   const chunks: string[][] = [];
   let chunk: string[] = [];
-  let length = '?uuid=&fields=*&max_records=1000'.length;
+  let length = CHUNK_QUERY_LENGTH;
   for (const uuid of uuids) {
     const cost = uuid.length + 3; // the uuid and its %7C separator
     if (chunk.length > 0 && length + cost > budget) {
       chunks.push(chunk);
       chunk = [];
-      length = '?uuid=&fields=*&max_records=1000'.length;
+      length = CHUNK_QUERY_LENGTH;
     }
     chunk.push(uuid);
     length += cost;

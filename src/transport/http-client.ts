@@ -131,6 +131,11 @@ export class HttpClient {
     return this.#limiter;
   }
 
+  /** Requests in flight at once at most (`maxConcurrentRequests`): the scheduler admits no more polls. */
+  get maxConcurrentRequests(): number {
+    return this.#config.options.maxConcurrentRequests;
+  }
+
   get origin(): string {
     return this.#config.origin;
   }

@@ -129,38 +129,38 @@ describe('planNextPoll', () => {
 
   it('polls after the jittered delay, not final, when the deadline is far', () => {
     // 1_500 × 1.3²
-    expect(planNextPoll({ step: 2, remainingMs: 100_000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: expect.closeTo(2535, 9), final: false });
+    expect(planNextPoll({ step: 2, remainingMs: 100_000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: expect.closeTo(2535, 9), earliestDelayMs: expect.closeTo(2028, 9), final: false });
   });
 
   it('polls after the jittered delay, not final, when there is no deadline', () => {
     // 1_500 × 1.3⁹
-    expect(planNextPoll({ step: 9, remainingMs: Infinity, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: expect.closeTo(15_906.7490595, 6), final: false });
+    expect(planNextPoll({ step: 9, remainingMs: Infinity, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: expect.closeTo(15_906.7490595, 6), earliestDelayMs: expect.closeTo(12_725.3992476, 6), final: false });
   });
 
   it('uses Math.random when no random function is given', () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
     // 1_500 × 1.3³ × 0.8
-    expect(planNextPoll({ step: 3, remainingMs: Infinity, schedule: DEFAULT })).toEqual({ kind: 'poll', delayMs: expect.closeTo(2636.4, 6), final: false });
+    expect(planNextPoll({ step: 3, remainingMs: Infinity, schedule: DEFAULT })).toEqual({ kind: 'poll', delayMs: expect.closeTo(2636.4, 6), earliestDelayMs: expect.closeTo(2636.4, 6), final: false });
   });
 
   it('keeps a normal poll when the delay plus the final-poll lead exactly fills the time left', () => {
     const delayMs = baseDelay(2, DEFAULT); // 1_500 × 1.3² ≈ 2_535
     expect(delayMs).toBeCloseTo(2535, 9);
-    expect(planNextPoll({ step: 2, remainingMs: delayMs + 1000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs, final: false });
+    expect(planNextPoll({ step: 2, remainingMs: delayMs + 1000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs, earliestDelayMs: expect.closeTo(2028, 9), final: false });
   });
 
   it('places a final poll one lead (1000 ms) before the deadline when the delay would land too close to it', () => {
     // step 2: 1_500 × 1.3² ≈ 2_535 ms, plus the 1_000 ms lead, is 1 ms more than the 3_534 ms left
-    expect(planNextPoll({ step: 2, remainingMs: 3534, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 2534, final: true });
+    expect(planNextPoll({ step: 2, remainingMs: 3534, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 2534, earliestDelayMs: 2534, final: true });
     // step 5: 1_500 × 1.3⁵ ≈ 5_569 ms, past the deadline altogether
-    expect(planNextPoll({ step: 5, remainingMs: 5000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 4000, final: true });
+    expect(planNextPoll({ step: 5, remainingMs: 5000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 4000, earliestDelayMs: 4000, final: true });
   });
 
   it('shortens the final-poll lead to minDelayMs when delays are short', () => {
     const schedule: Schedule = { minDelayMs: 200, maxDelayMs: 10_000 };
     // step 3: 200 × 1.3³ = 439.4 ms, but only 500 ms are left: the last poll goes 200 ms before the
     // deadline (a lead of 1000 ms would leave no room for it).
-    expect(planNextPoll({ step: 3, remainingMs: 500, schedule, random: half })).toEqual({ kind: 'poll', delayMs: 300, final: true });
+    expect(planNextPoll({ step: 3, remainingMs: 500, schedule, random: half })).toEqual({ kind: 'poll', delayMs: 300, earliestDelayMs: 300, final: true });
   });
 
   it('expires at the deadline when not even a final poll fits before it', () => {
@@ -200,34 +200,34 @@ describe('planNextPoll', () => {
   });
 
   it('stretches the next delay to a Retry-After longer than the scheduled delay', () => {
-    expect(planNextPoll({ step: 0, remainingMs: Infinity, retryAfterMs: 5000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 5000, final: false });
+    expect(planNextPoll({ step: 0, remainingMs: Infinity, retryAfterMs: 5000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 5000, earliestDelayMs: 5000, final: false });
   });
 
   it('does not shorten the scheduled delay for a Retry-After shorter than it', () => {
     // 1_500 × 1.3²
-    expect(planNextPoll({ step: 2, remainingMs: Infinity, retryAfterMs: 500, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: expect.closeTo(2535, 9), final: false });
+    expect(planNextPoll({ step: 2, remainingMs: Infinity, retryAfterMs: 500, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: expect.closeTo(2535, 9), earliestDelayMs: expect.closeTo(2028, 9), final: false });
   });
 
   it('ignores a Retry-After that is not a usable number', () => {
     for (const retryAfterMs of [Number.NaN, -5000]) {
       // 1_500 × 1.3
-      expect(planNextPoll({ step: 1, remainingMs: Infinity, retryAfterMs, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 1950, final: false });
+      expect(planNextPoll({ step: 1, remainingMs: Infinity, retryAfterMs, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 1950, earliestDelayMs: 1560, final: false });
     }
   });
 
   it('caps an honoured Retry-After at 10 minutes by default', () => {
     expect(SCHEDULE_CONSTANTS.maxRetryAfterMs).toBe(600_000);
     for (const retryAfterMs of [3_600_000, 1e15, Infinity]) {
-      expect(planNextPoll({ step: 0, remainingMs: Infinity, retryAfterMs, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 600_000, final: false });
+      expect(planNextPoll({ step: 0, remainingMs: Infinity, retryAfterMs, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 600_000, earliestDelayMs: 600_000, final: false });
     }
   });
 
   it('caps an honoured Retry-After at the schedule retryAfterCapMs', () => {
     const schedule: Schedule = { minDelayMs: 1000, maxDelayMs: 5000, retryAfterCapMs: 5000 };
-    expect(planNextPoll({ step: 0, remainingMs: Infinity, retryAfterMs: 20_000, schedule, random: half })).toEqual({ kind: 'poll', delayMs: 5000, final: false });
+    expect(planNextPoll({ step: 0, remainingMs: Infinity, retryAfterMs: 20_000, schedule, random: half })).toEqual({ kind: 'poll', delayMs: 5000, earliestDelayMs: 5000, final: false });
   });
 
   it('turns a huge Retry-After into a final poll just before the deadline rather than past it', () => {
-    expect(planNextPoll({ step: 0, remainingMs: 60_000, retryAfterMs: 3_600_000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 59_000, final: true });
+    expect(planNextPoll({ step: 0, remainingMs: 60_000, retryAfterMs: 3_600_000, schedule: DEFAULT, random: half })).toEqual({ kind: 'poll', delayMs: 59_000, earliestDelayMs: 59_000, final: true });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OntapClient } from '../../../adapters/ontap/index.js';
-import { AuthenticationError, JobFailedError, JobNotFoundError, JobTimeoutError, WaitAbortedError, waitForJobs } from '../../../src/index.js';
+import { AuthenticationError, JobFailedError, JobNotFoundError, JobTimeoutError, WaitAbortedError, waitForJob, waitForJobs } from '../../../src/index.js';
 import type { Simulator } from '../../../src/testing/index.js';
 import { useOntapHarness } from '../../helpers/ontap-harness.js';
 
@@ -14,7 +14,9 @@ const collection = (): typeof sim.requests => sim.requests.filter((r) => r.path 
 describe('waitForJobs on ONTAP (batched through getJobs)', () => {
   it('waits on 250 jobs with one collection query per chunk per round, never one request per job', async () => {
     const ids = Array.from({ length: 250 }, (_, i) => sim.ontap.addJob({ steps: [{ state: 'running', polls: 1 + (i % 4) }, { state: 'success' }] }));
-    const outcomes = await waitForJobs(ontap, ids, FAST);
+    // Each job is a wait of its own on the client's scheduler: a round's chunks answer a few ms
+    // apart, so the delays must be long enough for their jitter windows (±20 %) to overlap.
+    const outcomes = await waitForJobs(ontap, ids, { minDelayMs: 40, maxDelayMs: 80 });
     expect(outcomes.every((o) => o.status === 'fulfilled' && o.job.state === 'succeeded')).toBe(true);
     expect(outcomes.map((o) => o.id)).toEqual(ids);
     // 5 rounds at most (1-4 running polls, then success), 3 chunks in the first rounds, fewer later
@@ -108,14 +110,24 @@ describe('waits of one client meeting a 429', () => {
 });
 
 describe('waits started together', () => {
-  it('do not poll in lock-step: their first delays are spread by the jitter', async () => {
+  it('do not poll in lock-step on a client without getJobs: their first delays are spread by the jitter', async () => {
     const ids = Array.from({ length: 20 }, () => sim.ontap.addJob({ steps: [{ state: 'running' }, { state: 'success' }] }));
+    const plain = { vendor: ontap.vendor, waitPolicy: ontap.waitPolicy, getJob: ontap.getJob.bind(ontap) };
     const started = Date.now();
-    await Promise.all(ids.map((id) => ontap.waitForJob(id, { minDelayMs: 100, maxDelayMs: 100_000 })));
+    await Promise.all(ids.map((id) => waitForJob(plain, id, { minDelayMs: 100, maxDelayMs: 100_000 })));
     const secondPolls = ids.map((id) => (sim.requests.filter((r) => r.path.endsWith(id))[1]?.at ?? 0) - started);
     // ±20 % of 100 ms, kept at or above minDelayMs: spread over 100-120 ms rather than all at 100 ms
     // (with 20 waits, a spread under 8 ms has odds of about 1 in 10,000)
     expect(Math.max(...secondPolls) - Math.min(...secondPolls)).toBeGreaterThanOrEqual(8);
     for (const at of secondPolls) expect(at).toBeGreaterThanOrEqual(75);
+  });
+
+  it('share requests on ONTAP: separate waits due together are polled with one collection query per round', async () => {
+    const ids = Array.from({ length: 20 }, () => sim.ontap.addJob({ steps: [{ state: 'running', polls: 2 }, { state: 'success' }] }));
+    const outcomes = await Promise.all(ids.map((id) => ontap.waitForJob(id, { minDelayMs: 100, maxDelayMs: 100_000 })));
+    expect(outcomes.map((job) => job.state)).toEqual(ids.map(() => 'succeeded'));
+    // three rounds (running, running, success), one request each; no job polled on its own
+    expect(collection()).toHaveLength(3);
+    expect(sim.requests.filter((r) => r.path.startsWith('/api/cluster/jobs/'))).toHaveLength(0);
   });
 });

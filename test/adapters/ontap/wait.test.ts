@@ -523,7 +523,7 @@ describe("ONTAP's wait policy", () => {
       if (plan.kind === 'poll') expect(plan.delayMs).toBeLessThanOrEqual(60_000);
     }
     const late = planNextPoll({ step: 100, remainingMs: Infinity, schedule: resolved, random: () => 0.5 });
-    expect(late).toEqual({ kind: 'poll', delayMs: 60_000, final: false });
+    expect(late).toEqual({ kind: 'poll', delayMs: 60_000, earliestDelayMs: 48_000, final: false });
     // without ONTAP's policy the same options would wait ten minutes
     const unbounded = resolveWaitOptions({ maxDelayMs: 600_000 });
     expect(planNextPoll({ step: 100, remainingMs: Infinity, schedule: unbounded, random: () => 0.5 })).toMatchObject({ delayMs: 600_000 });
@@ -533,7 +533,7 @@ describe("ONTAP's wait policy", () => {
     const resolved = resolveWaitOptions({ minDelayMs: 300_000, maxDelayMs: 600_000 }, ontap.waitPolicy);
     expect(resolved.minDelayMs).toBeLessThanOrEqual(60_000);
     const plan = planNextPoll({ step: 0, remainingMs: Infinity, retryAfterMs: 600_000, schedule: resolved, random: () => 0.5 });
-    expect(plan).toEqual({ kind: 'poll', delayMs: 60_000, final: false });
+    expect(plan).toEqual({ kind: 'poll', delayMs: 60_000, earliestDelayMs: 60_000, final: false });
   });
 
   it('never lets a 10-minute Retry-After push a wait past its deadline', async () => {

@@ -1,0 +1,29 @@
+/**
+ * jobwait/adapter: for people who drive waits or write adapters.
+ *
+ * The **driver API**: a wait is plain data (a {@link WaitState}, JSON-safe, the same object
+ * `onCheckpoint` hands out) and {@link advanceWait} is its one transition. An external driver (a
+ * durable queue, a cron job, a serverless function) keeps the state where it likes and, when the
+ * state's `nextPollAt` comes, calls {@link pollWait} (or {@link pollWaits} for many waits on one
+ * client, which share requests on ONTAP), stores the step's `state`, and either ends the wait with
+ * the step's `end` or sleeps until the new `nextPollAt`. The in-process `waitForJob` runs on
+ * exactly these rules.
+ *
+ * @example
+ * ```ts
+ * import { pollWait, startWait } from 'jobwait/adapter';
+ * let state = startWait(ontap, uuid, { timeoutMs: 3_600_000 });
+ * for (;;) {
+ *   await sleepUntil(state.nextPollAt ?? state.deadline ?? Date.now());
+ *   const step = await pollWait(ontap, state);
+ *   state = step.state; // store it: another process can go on from here
+ *   if (step.changed) console.log(step.job?.state);
+ *   if (step.end) break; // step.end.job, or step.end.error
+ * }
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { advanceWait, expireWait, type AdvanceContext, type PollResult, type WaitEnd, type WaitStep } from './engine/advance.js';
+export { pollWait, pollWaits, readWaitState, startWait, type PollWaitOptions, type WaitStateOptions } from './engine/driver.js';
+export type { WaitState } from './engine/wait-state.js';
