@@ -26,7 +26,8 @@ import type { ResolvedWaitOptions, WaitOptions } from './options.js';
  * ```
  */
 export function watchJob<TRaw>(client: JobSource<TRaw>, id: string, options?: WaitOptions<TRaw>): AsyncIterableIterator<Job<TRaw>> {
-  return new JobWatch(schedulerOf(client), id, prepareWait(client, id, options));
+  const resolved = prepareWait(client, id, options);
+  return new JobWatch(schedulerOf(client), id, resolved);
 }
 
 type Pull<TRaw> = { resolve: (result: IteratorResult<Job<TRaw>, undefined>) => void; reject: (error: unknown) => void };

@@ -115,8 +115,8 @@ export class Scheduler<TRaw> {
       return wait;
     }
     if (signal && options.listen !== false) {
-      wait.onAbort = (): void => this.#interrupt(wait);
-      onAbort(signal, wait.onAbort);
+      wait.abortListener = (): void => this.#interrupt(wait);
+      onAbort(signal, wait.abortListener);
     }
     if (t >= wait.deadlineAt) {
       this.#heap.set(wait, Infinity);
@@ -559,9 +559,9 @@ export class Scheduler<TRaw> {
   #release(wait: ActiveWait<TRaw>): void {
     this.#heap.delete(wait);
     this.#detach(wait);
-    if (wait.onAbort) {
-      offAbort(wait.o.signal as AbortSignal, wait.onAbort);
-      wait.onAbort = undefined;
+    if (wait.abortListener) {
+      offAbort(wait.o.signal as AbortSignal, wait.abortListener);
+      wait.abortListener = undefined;
     }
   }
 }

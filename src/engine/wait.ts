@@ -65,7 +65,7 @@ export class ActiveWait<TRaw> implements Due {
   /** Set once aborted with `cancelOnAbort`: the job is followed to its end, without callbacks. */
   following: { abortReason: unknown } | undefined = undefined;
   /** The listener on the caller's signal, while there is one. */
-  onAbort: (() => void) | undefined = undefined;
+  abortListener: (() => void) | undefined = undefined;
 
   constructor(
     readonly id: string,

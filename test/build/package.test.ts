@@ -54,7 +54,7 @@ describe('the built package, imported through its exports map as a consumer woul
       exports: Record<string, string | { import: { types: string; default: string }; require: { types: string; default: string } }>;
     };
     const entries = Object.entries(pkg.exports).filter(([key]) => key !== './package.json');
-    expect(entries.map(([key]) => key)).toEqual(['.', './ontap', './cas', './cce', './testing']);
+    expect(entries.map(([key]) => key)).toEqual(['.', './ontap', './cas', './cce', './testing', './adapter']);
     for (const [, target] of entries) {
       if (typeof target === 'string') throw new Error('expected conditional exports');
       for (const file of [target.import.types, target.import.default, target.require.types, target.require.default]) {

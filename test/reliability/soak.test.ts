@@ -240,7 +240,9 @@ async function run(count: number, chaos: boolean, baseline: Record<string, numbe
       const options = OUTCOMES[vendor];
       const expected = options[perVendor[vendor]++ % options.length] as Expected;
       const plan: Planned = { vendor, expected, id: scriptJob(sim, vendor, expected) };
-      if (chaos && i % BURST_EVERY === 0) {
+      // Bursts go to the per-job path, so to the vendors polled one job per request: ONTAP waits
+      // share collection queries (which chaos faults all the same).
+      if (chaos && i % BURST_EVERY === 0 && vendor !== 'ontap') {
         const fault = BURST_FAULTS[(i / BURST_EVERY) % BURST_FAULTS.length] as Fault;
         sim.fault({ ...fault, path: `/${plan.id}`, times: 1 + RETRY.retries });
         burstIds.add(plan.id);
@@ -373,7 +375,8 @@ describe('soak: 2,000 concurrent waits on one simulator with 5 % transient fault
     expect(report.waits).toBe(2_000);
     expect(chaosFaults).toBeGreaterThan(0);
     // Every queued burst was met in full (chaos may add to it).
-    expect(report.bursts.waits).toBe(2_000 / BURST_EVERY);
+    // every 50th wait but ONTAP's (vendors take turns: every third is ONTAP, so 14 of the 40)
+    expect(report.bursts.waits).toBe(2_000 / BURST_EVERY - Math.ceil(2_000 / (3 * BURST_EVERY)));
     expect(report.bursts.faulted).toBeGreaterThanOrEqual(report.bursts.waits * (1 + RETRY.retries));
     // Each kind of fault was met at least once, so every one of them was survived.
     expect(Object.keys(report.faults).sort()).toEqual(['delay', 'rate-limit', 'raw', 'reset', 'status', 'truncate']);
