@@ -12,8 +12,13 @@
 //   --seed S           the seed (default 7);
 //   --fail-ratio R     the share that ends in failure (default 0.1);
 //   --jobs-file PATH   write the jobs there instead of into the JSON line (for 100,000 jobs).
-// The JSON line then also holds `jobs` (or `jobsFile`): [[uuid, 'success' | 'failure', endMs], ...]
-// and `createdAt` (Date.now() once every job was added). Each line `count` on stdin is answered
+// The JSON line then also holds `jobs` (or `jobsFile`): [[uuid, 'success' | 'failure', endMs, endAt], ...],
+// `createdAt` (Date.now() once every job was added) and `endAtSlackMs`. A job's clock starts when it
+// is added (the simulator's Lifecycle takes Date.now() in addJob), so its end is that instant plus
+// endMs: endAt is Date.now() read just before addJob, plus endMs, an epoch in ms on this machine's
+// clock, which a benchmark in another process compares with its own Date.now(). endAt is early by at
+// most endAtSlackMs (the largest change of Date.now() across one addJob call; 0 when exact).
+// Each line `count` on stdin is answered
 // with a JSON line { requests, rssBytes, maxRssBytes }: the requests received so far (counted,
 // not kept: the recorded requests are dropped as they come) and this process's memory.
 import { writeFileSync } from 'node:fs';
@@ -52,14 +57,17 @@ if (Object.keys(args).length === 0) {
   const failRatio = Number(args['fail-ratio'] ?? 0.1);
   const random = mulberry32(Number(args.seed ?? 7));
   const jobs = [];
+  let endAtSlackMs = 0;
   for (let i = 0; i < count; i++) {
     const endMs = Math.floor(random() * windowMs);
     const fails = random() < failRatio;
     const end = fails
       ? { state: 'failure', message: 'scripted failure', code: 460770, error: { code: '460770', message: 'scripted failure' } }
       : { state: 'success', message: 'Complete: Successful', code: 0 };
+    const addedAt = Date.now();
     const uuid = sim.ontap.addJob({ description: `scale job ${i}`, steps: [{ state: 'running', message: 'working', ms: endMs }, end] });
-    jobs.push([uuid, end.state, endMs]);
+    endAtSlackMs = Math.max(endAtSlackMs, Date.now() - addedAt);
+    jobs.push([uuid, end.state, endMs, addedAt + endMs]);
   }
   const createdAt = Date.now();
 
@@ -71,7 +79,7 @@ if (Object.keys(args).length === 0) {
   };
   setInterval(drain, 200).unref();
 
-  const line = { url: sim.url, ontap, cce, createdAt };
+  const line = { url: sim.url, ontap, cce, createdAt, endAtSlackMs };
   if (args['jobs-file']) {
     writeFileSync(args['jobs-file'], JSON.stringify(jobs));
     line.jobsFile = args['jobs-file'];
