@@ -151,21 +151,7 @@ export class HttpClient {
   async request<S extends z.ZodType>(request: HttpRequest<S>): Promise<HttpResponse<z.infer<S>>> {
     const { options } = this.#config;
     if (options.retries === 0) return this.#attempt(request);
-    // Most requests succeed at once: the first attempt goes without p-retry's machinery (about 8 µs
-    // a call). A failure is handed to p-retry as its own first attempt, so what follows (the
-    // checks, the logging, the delays, the attempt numbers) is exactly as if p-retry had made it.
-    let firstFailure: { error: unknown } | undefined;
-    try {
-      return await this.#attempt(request);
-    } catch (error) {
-      firstFailure = { error };
-    }
-    return pRetry(() => {
-      if (firstFailure === undefined) return this.#attempt(request);
-      const { error } = firstFailure;
-      firstFailure = undefined;
-      throw error;
-    }, {
+    return pRetry(() => this.#attempt(request), {
       retries: options.retries,
       minTimeout: options.retryMinTimeoutMs,
       maxTimeout: options.retryMaxTimeoutMs,
