@@ -8,7 +8,7 @@
 // - ONTAP: toOntapJob(record) (state folding, two timestamps);
 // - CCE: toCceJob(record) (phase folding, Huawei timestamps of the job and its sub-jobs);
 // - CCE AK/SK: signRequest of the getJob GET (the signer's path and empty-body shortcuts);
-// - CAS: mapCasJobState(EXECUTION_STATUS) (state folding);
+// - CAS: toCasJob(page) (state folding, two ISO timestamps per task of the documented job);
 // - p-retry around a request that succeeds at once (pRetry(fn, options) with the transport's
 //   options), against calling it without p-retry: the cost a first-attempt bypass saves.
 // Rounds alternate the builds (A, B, B, A, ...), each round timing ITERATIONS calls per step in CPU
@@ -16,14 +16,15 @@
 // paired difference.
 // Run: npm run build, build the other checkout, then
 //   flock /work/notes/bench.lock node bench/hot-path.mjs /path/to/checkoutA /path/to/checkoutB
-// Env: ROUNDS (default 15), ITERATIONS (default 20000), POLL_CPU_US (default "ONTAP=211,CCE=290,AKSK=387").
+// Env: ROUNDS (default 15), ITERATIONS (default 20000), POLL_CPU_US (default "ONTAP=211,CCE=290,AKSK=387,CAS=362";
+// CAS from bench/ab-poll.mjs, the others from bench/poll-cost.mjs).
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pRetry from 'p-retry';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const ITERATIONS = Number(process.env.ITERATIONS ?? 20_000);
-const POLL_CPU_US = Object.fromEntries((process.env.POLL_CPU_US ?? 'ONTAP=211,CCE=290,AKSK=387').split(',').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
+const POLL_CPU_US = Object.fromEntries((process.env.POLL_CPU_US ?? 'ONTAP=211,CCE=290,AKSK=387,CAS=362').split(',').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
 const args = process.argv.slice(2);
 if (args.length !== 2) throw new Error('usage: node bench/hot-path.mjs [label=]checkoutA [label=]checkoutB');
 
@@ -43,6 +44,7 @@ const { startSimulator } = await builds[0].load('testing');
 const sim = await startSimulator();
 const ontapId = sim.ontap.addJob({ description: 'benchmark job', steps: [{ state: 'running', message: 'creating_node_backups' }] });
 const cceId = sim.cce.addJob({ steps: [{ phase: 'Running', subJobPhases: ['Success', 'Running'] }] });
+const casId = sim.cas.addJob({ steps: [{ status: 'RUNNING' }] });
 const fetchJson = async (path, headers = {}) => {
   const res = await fetch(sim.url + path, { headers });
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
@@ -52,6 +54,7 @@ const fetchJson = async (path, headers = {}) => {
 await fetchJson(`/api/cluster/jobs/${ontapId}`);
 const ontapRecord = await fetchJson(`/api/cluster/jobs/${ontapId}`);
 const cceRecord = await fetchJson(`/api/v3/projects/${project}/jobs/${cceId}`);
+const casRecord = await fetchJson(`/v2/${project}/cas/jobs/${casId}?limit=100&offset=0`);
 await sim.close();
 const ccePath = `/api/v3/projects/${project}/jobs/${cceId}`;
 const akskHeaders = { host: '127.0.0.1:1234', 'x-sdk-date': '20261201T120000Z', 'x-project-id': project };
@@ -60,7 +63,7 @@ const steps = {
   'ONTAP toOntapJob': { poll: 'ONTAP', run: (b) => b.ontap.toOntapJob(ontapRecord) },
   'CCE toCceJob': { poll: 'CCE', run: (b) => b.cce.toCceJob(cceRecord) },
   'CCE AK/SK signRequest': { poll: 'AKSK', run: (b) => b.cce.signRequest({ method: 'GET', path: ccePath, headers: { ...akskHeaders } }, 'AK', 'SK') },
-  'CAS mapCasJobState': { poll: 'CCE', run: (b) => b.cas.mapCasJobState('RUNNING') },
+  'CAS toCasJob': { poll: 'CAS', run: (b) => b.cas.toCasJob(casRecord) },
 };
 // Sanity: both builds give the same answer.
 for (const [name, step] of Object.entries(steps)) {
