@@ -1,16 +1,13 @@
-/** Nothing but ASCII: there, `toUpperCase`/`toLowerCase` change the ASCII letters only. */
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
-
 /**
  * Case folding of ASCII letters only. `toUpperCase` also turns some other letters into ASCII ones
  * (`ſ` → `S`, `ı` → `I`), which would let a word no vendor sends pass for a documented state.
  * @internal
  */
 export function asciiUpperCase(text: string): string {
-  return ASCII_ONLY.test(text) ? text.toUpperCase() : text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+  return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
 }
 
 /** @internal */
 export function asciiLowerCase(text: string): string {
-  return ASCII_ONLY.test(text) ? text.toLowerCase() : text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }

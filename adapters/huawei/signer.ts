@@ -49,12 +49,8 @@ function decode(text: string): string {
   }
 }
 
-// A path of unreserved characters and `/` only is its own canonical form: nothing to decode or encode.
-const PLAIN_PATH = /^[A-Za-z0-9\-_.~/]*$/;
-
 /** Each path segment decoded and re-encoded, with a `/` appended (in the canonical form only). */
 export function canonicalUri(path: string): string {
-  if (PLAIN_PATH.test(path)) return path.endsWith('/') ? path : `${path}/`;
   const encoded = path
     .split('/')
     .map((segment) => encodeRfc3986(decode(segment)))
@@ -129,11 +125,7 @@ export function signRequestOver(request: SignableRequest, names: readonly string
   };
 }
 
-/** The hash of an empty body (every GET), computed once. */
-const EMPTY_SHA256 = createHash('sha256').update('', 'utf8').digest('hex');
-
 function sha256Hex(text: string): string {
-  if (text === '') return EMPTY_SHA256;
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
