@@ -8,8 +8,11 @@
  * @internal
  */
 
+/** What listens: a function, or an object whose `handleAbort` is called (no closure per listener). @internal */
+export type AbortCallback = (() => void) | { handleAbort(): void };
+
 /** The callbacks listening to each signal. */
-const listening = new WeakMap<AbortSignal, Set<() => void>>();
+const listening = new WeakMap<AbortSignal, Set<AbortCallback>>();
 
 /**
  * Calls `callback` once when `signal` aborts, unless {@link offAbort} removes it first. The signal
@@ -17,7 +20,7 @@ const listening = new WeakMap<AbortSignal, Set<() => void>>();
  * Adding the same callback twice adds it once.
  * @internal
  */
-export function onAbort(signal: AbortSignal, callback: () => void): void {
+export function onAbort(signal: AbortSignal, callback: AbortCallback): void {
   let callbacks = listening.get(signal);
   if (callbacks === undefined) {
     callbacks = new Set();
@@ -28,7 +31,7 @@ export function onAbort(signal: AbortSignal, callback: () => void): void {
 }
 
 /** Removes a callback added by {@link onAbort} (and the signal's listener with the last one). Idempotent. @internal */
-export function offAbort(signal: AbortSignal, callback: () => void): void {
+export function offAbort(signal: AbortSignal, callback: AbortCallback): void {
   const callbacks = listening.get(signal);
   if (callbacks === undefined || !callbacks.delete(callback) || callbacks.size > 0) return;
   listening.delete(signal);
@@ -43,7 +46,8 @@ function fanOut(event: Event): void {
   if (callbacks === undefined) return;
   for (const callback of callbacks) {
     try {
-      callback();
+      if (typeof callback === 'function') callback();
+      else callback.handleAbort();
     } catch (error) {
       queueMicrotask(() => {
         throw error;

@@ -2,7 +2,7 @@ import { offAbort, onAbort } from './abort-listeners.js';
 import type { WaitEnd } from './engine/advance.js';
 import { assertSource } from './engine/prepare.js';
 import { schedulerOf } from './engine/scheduler.js';
-import type { ActiveWait, Lane } from './engine/wait.js';
+import type { ActiveWait, Lane, WaitSink } from './engine/wait.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
 import type { GetJobOptions, JobSource } from './job-client.js';
 import type { Job } from './model.js';
@@ -112,7 +112,7 @@ export async function waitForJobs<TRaw>(client: JobSource<TRaw>, ids: readonly s
 }
 
 /** One fleet: a wait per distinct id on the client's scheduler, and their outcomes. */
-class Fleet<TRaw> {
+class Fleet<TRaw> implements WaitSink<TRaw> {
   readonly done: Promise<JobOutcome<TRaw>[]>;
   readonly #ids: readonly string[];
   readonly #outcomes = new Map<string, JobOutcome<TRaw>>();
@@ -145,14 +145,16 @@ class Fleet<TRaw> {
     const batched = typeof (client as Partial<BatchJobSource<TRaw>>).getJobs === 'function';
     for (const id of distinct) {
       if (this.#settled) break;
-      this.#waits.push(this.#scheduler.start(id, o, { end: (end) => this.#ended(id, end) }, { lane, listen: false, batched }));
+      this.#waits.push(this.#scheduler.start(id, o, this, { lane, listen: false, batched }));
     }
     // The fleet's first round goes at once.
     this.#scheduler.flush();
   }
 
-  #ended(id: string, end: WaitEnd<TRaw>): void {
+  /** One wait of the fleet is over (the scheduler calls it: the fleet is its waits' one sink). */
+  end(end: WaitEnd<TRaw>, wait: ActiveWait<TRaw>): void {
     if (this.#settled) return;
+    const id = wait.id;
     const error = end.reason === 'error' ? end.error : end.error;
     this.#outcomes.set(id, error === undefined && end.reason !== 'error' ? { id, status: 'fulfilled', job: end.job as Job<TRaw> } : { id, status: 'rejected', error });
     this.#pending--;

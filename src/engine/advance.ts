@@ -26,10 +26,17 @@ export interface AdvanceContext<TRaw = unknown> {
   /** A number in [0, 1) for the jitter of the next delay. @default Math.random */
   random?: (() => number) | undefined;
   /**
-   * The last snapshot as the driver holds it (with its `raw`), for the errors that carry a
-   * `lastJob`; without it, they carry the state's (whose `raw` is `undefined`).
+   * The last snapshot as the driver holds it (with its `raw`): the baseline of change detection
+   * and the `lastJob` of the errors; without it, the state's (whose `raw` is `undefined`).
    */
   lastJob?: Job<TRaw> | undefined;
+  /**
+   * `false` when the driver keeps the last snapshot itself (and passes it as `lastJob`): the
+   * returned state then leaves `lastJob` out, which saves a copy of every snapshot; a checkpoint
+   * made from such a state needs the snapshot put back (`toCheckpointJob`).
+   * @default true
+   */
+  keepLastJob?: boolean | undefined;
   /** The last transient error the driver kept (a step's `error`), as a timeout's `cause`. */
   lastError?: unknown;
 }
@@ -94,8 +101,11 @@ export function advanceWait<TRaw>(state: WaitState, result: PollResult<TRaw>, co
     return { state: planned({ ...state, polls, outcomes }, now, retryAfterOf(error), context.random), job: undefined, changed: false, error, end: undefined };
   }
   const job = result.job;
-  const changed = state.lastJob === undefined || jobChanged(state.lastJob, job);
-  const seen: WaitState = { ...state, polls, outcomes: counted(state.outcomes, 'ok'), lastJob: changed || state.lastJob === undefined ? toCheckpointJob(job) : refreshed(state, job) };
+  const previous = context.lastJob ?? state.lastJob;
+  const changed = previous === undefined || jobChanged(previous, job);
+  const outcomes = counted(state.outcomes, 'ok');
+  const seen: WaitState =
+    context.keepLastJob === false ? withoutLastJob({ ...state, polls, outcomes }) : { ...state, polls, outcomes, lastJob: changed || state.lastJob === undefined ? toCheckpointJob(job) : refreshed(state, job) };
   const reason = context.until?.(job) ? 'until' : isTerminal(job.state) ? 'terminal' : undefined;
   if (reason) {
     const end: WaitEnd<TRaw> = { reason, job };
@@ -129,7 +139,7 @@ export function expireWait<TRaw>(state: WaitState, context: Pick<AdvanceContext<
 /** The error a failed poll ends the wait with, or `undefined` when the wait goes on. */
 function failureEnd<TRaw>(state: WaitState, error: unknown, now: number, context: AdvanceContext<TRaw>): unknown {
   if (error instanceof JobNotFoundError) {
-    const lastJob = state.lastJob === undefined ? undefined : (context.lastJob ?? lastJobOf<TRaw>(state));
+    const lastJob = context.lastJob ?? lastJobOf<TRaw>(state);
     if (lastJob) return new JobNotFoundError({ vendor: state.vendor, jobId: state.jobId, lastJob, cause: error.cause ?? error });
     return now - state.startedAt >= state.schedule.notFoundGraceMs ? error : undefined;
   }
@@ -164,6 +174,13 @@ function refreshed(state: WaitState, job: Job<unknown>): WaitState['lastJob'] {
 
 function iso(date: Date | undefined): string | undefined {
   return date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
+}
+
+/** The state without its snapshot (a copy: deleting a property would slow every later read). @internal */
+export function withoutLastJob(state: WaitState): WaitState {
+  if (!('lastJob' in state)) return state;
+  const { lastJob: _, ...rest } = state;
+  return rest;
 }
 
 function counted(outcomes: Readonly<Record<string, number>>, key: string): Record<string, number> {

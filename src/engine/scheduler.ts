@@ -7,12 +7,13 @@ import { WaitAbortedError, type CancelOutcome } from '../errors/wait-aborted-err
 import type { GetJobOptions, JobSource } from '../job-client.js';
 import type { Job } from '../model.js';
 import { MAX_TIMER_MS, type ResolvedWaitOptions } from '../options.js';
-import { advanceWait, expireWait, type PollResult, type WaitEnd } from './advance.js';
+import { advanceWait, expireWait, withoutLastJob, type PollResult, type WaitEnd } from './advance.js';
 import { DueHeap } from './due-heap.js';
 import { interruptedError } from './interrupted.js';
 import { requestBudgetOf } from './request-budget.js';
 import { ActiveWait, type Lane, type Request, type WaitSink } from './wait.js';
-import { initialState, lastJobOf } from './wait-state.js';
+import { initialState, lastJobOf, type WaitState } from './wait-state.js';
+import { toCheckpointJob } from '../checkpoint.js';
 
 /** A source that reads many jobs in one request (ONTAP's collection query). @internal */
 interface ManySource<TRaw> extends JobSource<TRaw> {
@@ -103,7 +104,9 @@ export class Scheduler<TRaw> {
     const t = now();
     const state = initialState(this.#source.vendor, id, o as ResolvedWaitOptions<unknown>, t + offset);
     const wait = new ActiveWait<TRaw>(id, state, o, sink, offset, state.deadline === null ? Infinity : state.deadline - offset, options.lane, options.batched === true);
+    // The wait keeps its last snapshot itself (with its raw payload): the state holds none.
     wait.last = lastJobOf<TRaw>(state);
+    wait.state = withoutLastJob(state);
     if (this.#closing?.aborted) {
       this.#finish(wait, { reason: 'error', error: interruptedError('closed', wait) });
       return wait;
@@ -115,8 +118,9 @@ export class Scheduler<TRaw> {
       return wait;
     }
     if (signal && options.listen !== false) {
-      wait.abortListener = (): void => this.#interrupt(wait);
-      onAbort(signal, wait.abortListener);
+      wait.interrupt = this.#onInterrupt;
+      wait.listening = true;
+      onAbort(signal, wait);
     }
     if (t >= wait.deadlineAt) {
       this.#heap.set(wait, Infinity);
@@ -135,6 +139,9 @@ export class Scheduler<TRaw> {
   flush(): void {
     this.#pump();
   }
+
+  /** One function for every wait's abort (a wait calls it with itself). */
+  readonly #onInterrupt = (wait: ActiveWait<TRaw>): void => this.#interrupt(wait);
 
   /** The caller's signal aborted (for a wait started with `listen: false`). */
   interrupt(wait: ActiveWait<TRaw>): void {
@@ -401,6 +408,7 @@ export class Scheduler<TRaw> {
         throwOnFailure: wait.o.throwOnFailure,
         lastJob: wait.last,
         lastError: wait.lastError,
+        keepLastJob: false,
       });
     } catch (error) {
       this.#finish(wait, { reason: 'error', error });
@@ -459,7 +467,10 @@ export class Scheduler<TRaw> {
     const onCheckpoint = wait.o.onCheckpoint;
     if (!onCheckpoint || wait.following) return true;
     try {
-      onCheckpoint(structuredClone(wait.state));
+      const { schedule, outcomes } = wait.state;
+      const checkpoint: WaitState = { ...wait.state, schedule: { ...schedule }, outcomes: { ...outcomes } };
+      if (wait.last) checkpoint.lastJob = toCheckpointJob(wait.last);
+      onCheckpoint(checkpoint);
       return true;
     } catch (error) {
       this.#finish(wait, { reason: 'error', error });
@@ -552,16 +563,16 @@ export class Scheduler<TRaw> {
     wait.phase = 'done';
     this.#release(wait);
     if (!this.#pumping) this.#arm(); // no timer left for a wait that is over
-    wait.sink.end(end);
+    wait.sink.end(end, wait);
   }
 
   /** Takes a wait out of the heap, off its request and off the caller's signal. */
   #release(wait: ActiveWait<TRaw>): void {
     this.#heap.delete(wait);
     this.#detach(wait);
-    if (wait.abortListener) {
-      offAbort(wait.o.signal as AbortSignal, wait.abortListener);
-      wait.abortListener = undefined;
+    if (wait.listening) {
+      offAbort(wait.o.signal as AbortSignal, wait);
+      wait.listening = false;
     }
   }
 }

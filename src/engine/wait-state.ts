@@ -55,9 +55,22 @@ export function stateFromCheckpoint(checkpoint: WaitCheckpoint, schedule: Checkp
   return state;
 }
 
-/** The schedule of resolved wait options, as a state carries it. @internal */
+/**
+ * Schedules in use, by their values: waits on the same schedule (a fleet, or thousands of separate
+ * waits with the same options) share one frozen object. Bounded: emptied when it grows past 256.
+ */
+const schedules = new Map<string, CheckpointSchedule>();
+
+/** The schedule of resolved wait options, as a state carries it (one shared object per set of values). @internal */
 export function scheduleOf(o: ResolvedWaitOptions<unknown>): CheckpointSchedule {
-  return { minDelayMs: o.minDelayMs, maxDelayMs: o.maxDelayMs, retryAfterCapMs: o.retryAfterCapMs, notFoundGraceMs: o.notFoundGraceMs };
+  const key = `${o.minDelayMs}|${o.maxDelayMs}|${o.retryAfterCapMs}|${o.notFoundGraceMs}`;
+  let schedule = schedules.get(key);
+  if (schedule === undefined) {
+    if (schedules.size >= 256) schedules.clear();
+    schedule = Object.freeze({ minDelayMs: o.minDelayMs, maxDelayMs: o.maxDelayMs, retryAfterCapMs: o.retryAfterCapMs, notFoundGraceMs: o.notFoundGraceMs });
+    schedules.set(key, schedule);
+  }
+  return schedule;
 }
 
 /** The state's last snapshot as a `Job` (its `raw` is `undefined`: a state keeps no vendor payload). @internal */

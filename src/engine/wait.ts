@@ -23,8 +23,8 @@ export type Phase =
 export interface WaitSink<TRaw> {
   /** A changed snapshot (the first, then each change), after `onProgress`. */
   snapshot?(job: Job<TRaw>): void;
-  /** The wait is over; called once. */
-  end(end: WaitEnd<TRaw>): void;
+  /** The wait is over; called once, with the wait (so that one sink can serve many). */
+  end(end: WaitEnd<TRaw>, wait: ActiveWait<TRaw>): void;
 }
 
 /** A group of waits that share a limit on polls in flight (a fleet's `concurrency`). @internal */
@@ -64,8 +64,10 @@ export class ActiveWait<TRaw> implements Due {
   request: Request | undefined = undefined;
   /** Set once aborted with `cancelOnAbort`: the job is followed to its end, without callbacks. */
   following: { abortReason: unknown } | undefined = undefined;
-  /** The listener on the caller's signal, while there is one. */
-  abortListener: (() => void) | undefined = undefined;
+  /** Whether it listens to the caller's signal (as itself: see {@link handleAbort}). */
+  listening = false;
+  /** Its scheduler, told when the caller's signal aborts. */
+  interrupt: ((wait: ActiveWait<TRaw>) => void) | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -81,5 +83,10 @@ export class ActiveWait<TRaw> implements Due {
     readonly batched: boolean,
   ) {
     this.last = undefined;
+  }
+
+  /** The caller's signal aborted (the wait is its own listener, so a sleeping wait holds no closure for it). */
+  handleAbort(): void {
+    this.interrupt?.(this);
   }
 }
