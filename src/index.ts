@@ -21,7 +21,7 @@ export {
 export { waitForJob } from './wait-for-job.js';
 export { watchJob } from './watch-job.js';
 export { waitForJobs, WAIT_FOR_JOBS_DEFAULTS, type BatchJobSource, type JobOutcome, type WaitForJobsOptions } from './wait-for-jobs.js';
-export { jobChanged } from './job-changes.js';
+export { jobChanged, type ComparedJob, type ComparedTask } from './job-changes.js';
 export { baseDelay, jitteredDelay, planNextPoll, type NextPoll, type PlanInput, type Schedule } from './backoff.js';
 export { isTransient } from './transient.js';
 export { JobClientBase } from './client-base.js';

@@ -10,7 +10,19 @@ import { isTransient, outcomeKey, retryAfterOf } from '../transient.js';
 import { lastJobOf, type WaitState } from './wait-state.js';
 
 /** What one poll of a wait brought: a snapshot of the job, or the error the poll failed with. */
-export type PollResult<TRaw = unknown> = { job: Job<TRaw>; error?: undefined } | { error: unknown; job?: undefined };
+export type PollResult<TRaw = unknown> =
+  | {
+      /** The snapshot the poll brought. */
+      job: Job<TRaw>;
+      /** Never set with a snapshot. */
+      error?: undefined;
+    }
+  | {
+      /** What the poll failed with (what `getJob` rejected with). */
+      error: unknown;
+      /** Never set with an error. */
+      job?: undefined;
+    };
 
 /** What {@link advanceWait} needs besides the state and the poll's result. */
 export interface AdvanceContext<TRaw = unknown> {
