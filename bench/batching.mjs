@@ -75,7 +75,7 @@ if (!quick) for (const oneClient of [true, false]) limits.push(await meet429(one
 const out = ['## Batching', ''];
 out.push(
   `Waiting on ${JOBS.toLocaleString('en-US')} ONTAP jobs that end at random within ${WINDOW_MS / 1000} s (seeded; every ${FAIL_EVERY}th fails) with \`waitForJobs\` and the default schedule, ` +
-    'against the simulator in the same process. Batched, each job keeps its own schedule on the client's scheduler, which reads the jobs due together with one `GET /api/cluster/jobs?uuid=a|b|…` per chunk of ids ' +
+    'against the simulator in the same process. Batched, each job keeps its own schedule on the scheduler of the client, which reads the jobs due together with one `GET /api/cluster/jobs?uuid=a|b|…` per chunk of ids ' +
     '(URLs under 4,000 characters); one by one is what a client without `getJobs` does (64 in flight).',
 );
 out.push('');
