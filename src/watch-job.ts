@@ -40,8 +40,8 @@ class JobWatch<TRaw> implements AsyncIterableIterator<Job<TRaw>>, WaitSink<TRaw>
   #wait: ActiveWait<TRaw> | undefined;
   /** Snapshots not yet taken by `next()`. */
   readonly #queued: Job<TRaw>[] = [];
-  /** A `next()` waiting for a snapshot or the end. */
-  #pull: Pull<TRaw> | undefined;
+  /** The `next()` calls waiting for a snapshot or the end, in order (as an async generator queues them). */
+  readonly #pulls: Pull<TRaw>[] = [];
   /** How the wait ended, once it did; `closed` after `return()`. */
   #end: WaitEnd<TRaw> | 'closed' | undefined;
 
@@ -56,7 +56,7 @@ class JobWatch<TRaw> implements AsyncIterableIterator<Job<TRaw>>, WaitSink<TRaw>
   }
 
   next(): Promise<IteratorResult<Job<TRaw>, undefined>> {
-    if (this.#pull) return Promise.reject(new TypeError('watchJob: next() called before the previous next() settled'));
+    if (this.#pulls.length > 0) return new Promise((resolve, reject) => this.#pulls.push({ resolve, reject }));
     const job = this.#queued.shift();
     if (job !== undefined) return Promise.resolve({ value: job, done: false });
     const end = this.#end;
@@ -68,9 +68,7 @@ class JobWatch<TRaw> implements AsyncIterableIterator<Job<TRaw>>, WaitSink<TRaw>
     this.#wait ??= this.#scheduler.start(this.#id, this.#options, this);
     // The start may have ended the wait at once (a closed client, an aborted signal).
     if (this.#queued.length > 0 || this.#end !== undefined) return this.next();
-    return new Promise((resolve, reject) => {
-      this.#pull = { resolve, reject };
-    });
+    return new Promise((resolve, reject) => this.#pulls.push({ resolve, reject }));
   }
 
   /** Stops polling; the loop ends. */
@@ -78,9 +76,7 @@ class JobWatch<TRaw> implements AsyncIterableIterator<Job<TRaw>>, WaitSink<TRaw>
     if (this.#wait) this.#scheduler.drop(this.#wait);
     this.#queued.length = 0;
     this.#end = 'closed';
-    const pull = this.#pull;
-    this.#pull = undefined;
-    pull?.resolve({ value: undefined, done: true });
+    for (const pull of this.#pulls.splice(0)) pull.resolve({ value: undefined, done: true });
     return Promise.resolve({ value: undefined, done: true });
   }
 
@@ -91,23 +87,21 @@ class JobWatch<TRaw> implements AsyncIterableIterator<Job<TRaw>>, WaitSink<TRaw>
   }
 
   snapshot(job: Job<TRaw>): void {
-    const pull = this.#pull;
-    if (pull) {
-      this.#pull = undefined;
-      pull.resolve({ value: job, done: false });
-    } else {
-      this.#queued.push(job);
-    }
+    const pull = this.#pulls.shift();
+    if (pull) pull.resolve({ value: job, done: false });
+    else this.#queued.push(job);
   }
 
   end(end: WaitEnd<TRaw>): void {
     if (this.#end === 'closed') return;
     this.#end = end;
-    const pull = this.#pull;
-    if (!pull) return;
-    this.#pull = undefined;
+    const pulls = this.#pulls.splice(0);
+    if (pulls.length === 0) return;
     this.#end = 'closed';
-    if (end.reason === 'error') pull.reject(end.error);
-    else pull.resolve({ value: undefined, done: true });
+    // The first waiting next() takes the end; any after it, the loop's close.
+    const [first, ...rest] = pulls as [Pull<TRaw>, ...Pull<TRaw>[]];
+    if (end.reason === 'error') first.reject(end.error);
+    else first.resolve({ value: undefined, done: true });
+    for (const pull of rest) pull.resolve({ value: undefined, done: true });
   }
 }

@@ -286,3 +286,19 @@ describe('watchJob', () => {
     expect((watch.error as JobNotFoundError).lastJob).toBe(running);
   });
 });
+
+describe('watchJob, pulled by hand', () => {
+  it('answers next() calls made before the previous one settled in order, as an async generator does', async () => {
+    const { client } = fakeSource([job('queued'), job('running'), job('succeeded')]);
+    const iterator = watchJob(client, 'job-1', FAST);
+    const first = iterator.next();
+    const second = iterator.next();
+    const third = iterator.next();
+    const fourth = iterator.next();
+    await vi.advanceTimersByTimeAsync(300);
+    expect((await first).value?.state).toBe('queued');
+    expect((await second).value?.state).toBe('running');
+    expect((await third).value?.state).toBe('succeeded');
+    expect(await fourth).toEqual({ value: undefined, done: true });
+  });
+});
