@@ -236,6 +236,18 @@ describe('a CAS wait passes instanceId to every request', () => {
     expect(sim.requests.every((r) => r.query.get('instance_id') === 'inst-7')).toBe(true);
   });
 
+  it('ends a wait with instanceId at once when the client is closed, even while it sleeps', async () => {
+    const id = sim.cas.addJob({ tasks: THREE_TASKS, steps: [{ status: 'RUNNING', polls: 1_000 }] });
+    const seen: string[] = [];
+    const waiting = rejectionOf(cas.waitForJob(id, { minDelayMs: 1_000, maxDelayMs: 1_000, instanceId: 'inst-9', onProgress: (j) => seen.push(j.vendorState) }));
+    while (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const closed = performance.now();
+    await cas.close();
+    const error = await waiting;
+    expect(error).toMatchObject({ name: 'ClientClosedError', code: 'CLIENT_CLOSED', jobId: id });
+    expect(performance.now() - closed).toBeLessThan(500);
+  });
+
   it('does not send instance_id when none is given', async () => {
     const id = sim.cas.addJob({ tasks: THREE_TASKS, steps: [{ status: 'RUNNING' }, { status: 'SUCCEEDED' }] });
     await cas.waitForJob(id, FAST);
