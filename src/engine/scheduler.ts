@@ -103,7 +103,7 @@ export class Scheduler<TRaw> {
     const offset = wallClockOffset();
     const t = now();
     const state = initialState(this.#source.vendor, id, o as ResolvedWaitOptions<unknown>, t + offset);
-    const wait = new ActiveWait<TRaw>(id, state, o, sink, offset, state.deadline === null ? Infinity : state.deadline - offset, options.lane, options.batched === true);
+    const wait = new ActiveWait<TRaw>(id, state, o, sink, offset, options.lane, options.batched === true);
     // The wait keeps its last snapshot itself (with its raw payload): the state holds none.
     wait.last = lastJobOf<TRaw>(state);
     wait.state = withoutLastJob(state);
@@ -457,9 +457,9 @@ export class Scheduler<TRaw> {
     }
     wait.phase = 'sleeping';
     const dueAt = Math.min(next - wait.offset, wait.deadlineAt);
-    wait.notBefore = Math.min(dueAt, (wait.state.earliestPollAt ?? next) - wait.offset);
-    if (dueAt - wait.notBefore > this.#windowMs) this.#windowMs = dueAt - wait.notBefore;
     this.#heap.set(wait, dueAt);
+    const windowMs = dueAt - wait.notBefore;
+    if (windowMs > this.#windowMs) this.#windowMs = windowMs;
   }
 
   /** Hands the state to `onCheckpoint`; `false` when that threw (the wait then ended with it). */

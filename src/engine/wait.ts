@@ -59,8 +59,6 @@ export class ActiveWait<TRaw> implements Due {
   last: Job<TRaw> | undefined;
   /** The last transient error, for a timeout's `cause`. */
   lastError: unknown = undefined;
-  /** The earliest the next poll may go, in `now()` time (for polls taken along in one request). */
-  notBefore = 0;
   request: Request | undefined = undefined;
   /** Set once aborted with `cancelOnAbort`: the job is followed to its end, without callbacks. */
   following: { abortReason: unknown } | undefined = undefined;
@@ -76,13 +74,24 @@ export class ActiveWait<TRaw> implements Due {
     readonly sink: WaitSink<TRaw>,
     /** Epoch milliseconds minus `now()` at the start: turns the state's times into the scheduler's. */
     readonly offset: number,
-    /** The deadline in `now()` time; `Infinity` for none. */
-    readonly deadlineAt: number,
     readonly lane: Lane | undefined,
     /** Polled with `getJobs` even alone (a fleet's wait on a client that has it). */
     readonly batched: boolean,
   ) {
     this.last = undefined;
+  }
+
+  /** The deadline in `now()` time; `Infinity` for none (read from the state: a wait keeps no copy). */
+  get deadlineAt(): number {
+    const { deadline } = this.state;
+    return deadline === null ? Infinity : deadline - this.offset;
+  }
+
+  /** The earliest the next poll may go, in `now()` time, while the wait sleeps (for polls taken along in one request). */
+  get notBefore(): number {
+    const { earliestPollAt, nextPollAt } = this.state;
+    const at = earliestPollAt ?? nextPollAt;
+    return at === null ? this.dueAt : Math.min(this.dueAt, at - this.offset);
   }
 
   /** The caller's signal aborted (the wait is its own listener, so a sleeping wait holds no closure for it). */
