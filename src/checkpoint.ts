@@ -80,7 +80,11 @@ export interface WaitCheckpoint {
    * then on. `null` when no further poll is planned. Read as `nextPollAt` when absent.
    */
   earliestPollAt?: number | null;
-  /** Counts of the polls' outcomes so far (`ok`, an HTTP status, an error kind), as `JobTimeoutError.outcomes` reports them. Read as `{}` when absent. */
+  /**
+   * Counts of the polls so far that did not answer with a snapshot, by outcome (an HTTP status, an
+   * error kind), as `JobTimeoutError.outcomes` reports them; the other polls (`polls` less these)
+   * answered, and are reported as `ok`. Read as `{}` when absent.
+   */
   outcomes?: Record<string, number>;
   /** The last snapshot seen; absent when the job was not seen yet. */
   lastJob?: CheckpointJob;

@@ -115,9 +115,9 @@ export function advanceWait<TRaw>(state: WaitState, result: PollResult<TRaw>, co
   const job = result.job;
   const previous = context.lastJob ?? state.lastJob;
   const changed = previous === undefined || jobChanged(previous, job);
-  const outcomes = counted(state.outcomes, 'ok');
+  // A poll that answered is counted in `polls` alone: `outcomes` holds the others.
   const seen: WaitState =
-    context.keepLastJob === false ? withoutLastJob({ ...state, polls, outcomes }) : { ...state, polls, outcomes, lastJob: changed || state.lastJob === undefined ? toCheckpointJob(job) : refreshed(state, job) };
+    context.keepLastJob === false ? withoutLastJob({ ...state, polls }) : { ...state, polls, lastJob: changed || state.lastJob === undefined ? toCheckpointJob(job) : refreshed(state, job) };
   const reason = context.until?.(job) ? 'until' : isTerminal(job.state) ? 'terminal' : undefined;
   if (reason) {
     const end: WaitEnd<TRaw> = { reason, job };
@@ -142,7 +142,7 @@ export function expireWait<TRaw>(state: WaitState, context: Pick<AdvanceContext<
     lastJob: context.lastJob ?? lastJobOf<TRaw>(state),
     elapsedMs: context.now - state.startedAt,
     polls: next.polls,
-    outcomes: { ...next.outcomes },
+    outcomes: reportedOutcomes(next),
     cause: context.lastError,
   });
   return { state: { ...next, nextPollAt: null, earliestPollAt: null }, job: undefined, changed: false, error: undefined, end: { reason: 'error', error } };
@@ -193,6 +193,15 @@ export function withoutLastJob(state: WaitState): WaitState {
   if (!('lastJob' in state)) return state;
   const { lastJob: _, ...rest } = state;
   return rest;
+}
+
+/** The counts a timeout reports: `ok` (the polls that answered: those not in `outcomes`) and the others. */
+function reportedOutcomes(state: WaitState): Record<string, number> {
+  const { ok: _, ...others } = state.outcomes;
+  let failed = 0;
+  for (const key in others) failed += others[key] as number;
+  const ok = state.polls - failed;
+  return ok > 0 ? { ok, ...others } : others;
 }
 
 function counted(outcomes: Readonly<Record<string, number>>, key: string): Record<string, number> {

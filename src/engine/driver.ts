@@ -6,7 +6,7 @@ import type { Job } from '../model.js';
 import { resolveWaitOptions, type WaitOptions } from '../options.js';
 import { advanceWait, expireWait, type AdvanceContext, type PollResult, type WaitStep } from './advance.js';
 import { assertSource } from './prepare.js';
-import { initialState, type WaitState } from './wait-state.js';
+import { initialState, NO_OUTCOMES, type WaitState } from './wait-state.js';
 
 /** The options that make a wait's state: its deadline, its schedule, or a checkpoint to go on from. */
 export type WaitStateOptions = Pick<WaitOptions, 'timeoutMs' | 'minDelayMs' | 'maxDelayMs' | 'notFoundGraceMs' | 'resumeFrom'>;
@@ -137,7 +137,7 @@ async function fetchResults<TRaw>(client: JobSource<TRaw>, ids: readonly string[
 
 /** A validated checkpoint as a state: `earliestPollAt` and `outcomes` filled in when absent. */
 function toWaitState(checkpoint: WaitCheckpoint): WaitState {
-  return { ...checkpoint, earliestPollAt: checkpoint.earliestPollAt ?? checkpoint.nextPollAt, outcomes: checkpoint.outcomes ?? {} };
+  return { ...checkpoint, earliestPollAt: checkpoint.earliestPollAt ?? checkpoint.nextPollAt, outcomes: checkpoint.outcomes ?? NO_OUTCOMES };
 }
 
 function pickStateOptions(options: WaitStateOptions): WaitStateOptions {

@@ -10,5 +10,5 @@ import type { ActiveWait } from './wait.js';
 export function interruptedError<TRaw>(reason: 'aborted' | 'closed', wait: ActiveWait<TRaw>): ClientClosedError<TRaw> | WaitAbortedError<TRaw> {
   const { vendor, jobId } = wait.state;
   if (reason === 'closed') return new ClientClosedError({ vendor, jobId, lastJob: wait.last });
-  return new WaitAbortedError({ vendor, jobId, lastJob: wait.last, cause: wait.o.signal?.reason });
+  return new WaitAbortedError({ vendor, jobId, lastJob: wait.last, cause: wait.signal?.reason });
 }

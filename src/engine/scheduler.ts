@@ -11,7 +11,7 @@ import { advanceWait, expireWait, withoutLastJob, type PollResult, type WaitEnd 
 import { DueHeap } from './due-heap.js';
 import { interruptedError } from './interrupted.js';
 import { requestBudgetOf } from './request-budget.js';
-import { ActiveWait, type Lane, type Request, type WaitSink } from './wait.js';
+import { ActiveWait, type Lane, type Request, type WallClock, type WaitSink } from './wait.js';
 import { initialState, lastJobOf, type WaitState } from './wait-state.js';
 import { toCheckpointJob } from '../checkpoint.js';
 
@@ -78,6 +78,7 @@ export class Scheduler<TRaw> {
   #again = false;
   /** The widest jitter window planned so far: how far ahead to look for waits to take along. */
   #windowMs = 0;
+  #clock: WallClock = Object.freeze({ offset: wallClockOffset() });
 
   constructor(source: JobSource<TRaw>) {
     this.#source = source;
@@ -100,10 +101,10 @@ export class Scheduler<TRaw> {
    * owner (a fleet listens once for all its waits and calls {@link interrupt}).
    */
   start(id: string, o: ResolvedWaitOptions<TRaw>, sink: WaitSink<TRaw>, options: { lane?: Lane | undefined; listen?: boolean; batched?: boolean } = {}): ActiveWait<TRaw> {
-    const offset = wallClockOffset();
     const t = now();
-    const state = initialState(this.#source.vendor, id, o as ResolvedWaitOptions<unknown>, t + offset);
-    const wait = new ActiveWait<TRaw>(id, state, o, sink, offset, options.lane, options.batched === true);
+    const clock = this.#wallClock();
+    const state = initialState(this.#source.vendor, id, o as ResolvedWaitOptions<unknown>, t + clock.offset);
+    const wait = new ActiveWait<TRaw>(state, o, sink, clock, options.lane, options.batched === true);
     // The wait keeps its last snapshot itself (with its raw payload): the state holds none.
     wait.last = lastJobOf<TRaw>(state);
     wait.state = withoutLastJob(state);
@@ -119,7 +120,6 @@ export class Scheduler<TRaw> {
     }
     if (signal && options.listen !== false) {
       wait.interrupt = this.#onInterrupt;
-      wait.listening = true;
       onAbort(signal, wait);
     }
     if (t >= wait.deadlineAt) {
@@ -158,6 +158,13 @@ export class Scheduler<TRaw> {
   }
 
   // ---- time ----
+
+  /** The wall clock's offset from `now()`, renewed when it moved by a millisecond or more (the system clock was set). */
+  #wallClock(): WallClock {
+    const offset = wallClockOffset();
+    if (!(Math.abs(offset - this.#clock.offset) < 1)) this.#clock = Object.freeze({ offset });
+    return this.#clock;
+  }
 
   #schedulePump(): void {
     if (this.#pumpQueued) return;
@@ -404,8 +411,8 @@ export class Scheduler<TRaw> {
     try {
       step = advanceWait(wait.state, result, {
         now: t + wait.offset,
-        until: following ? undefined : wait.o.until,
-        throwOnFailure: wait.o.throwOnFailure,
+        until: following ? undefined : wait.hooks.until,
+        throwOnFailure: wait.throwOnFailure,
         lastJob: wait.last,
         lastError: wait.lastError,
         keepLastJob: false,
@@ -429,7 +436,7 @@ export class Scheduler<TRaw> {
     }
     if (step.changed && step.job) {
       try {
-        wait.o.onProgress?.(step.job);
+        wait.hooks.onProgress?.(step.job);
       } catch (error) {
         this.#finish(wait, { reason: 'error', error });
         return;
@@ -464,7 +471,7 @@ export class Scheduler<TRaw> {
 
   /** Hands the state to `onCheckpoint`; `false` when that threw (the wait then ended with it). */
   #checkpoint(wait: ActiveWait<TRaw>): boolean {
-    const onCheckpoint = wait.o.onCheckpoint;
+    const onCheckpoint = wait.hooks.onCheckpoint;
     if (!onCheckpoint || wait.following) return true;
     try {
       const { schedule, outcomes } = wait.state;
@@ -497,7 +504,7 @@ export class Scheduler<TRaw> {
       this.#expire(wait, wait.phase === 'inflight');
       return;
     }
-    if (wait.o.cancelOnAbort) {
+    if (wait.cancelOnAbort) {
       this.#cancel(wait);
       return;
     }
@@ -509,7 +516,7 @@ export class Scheduler<TRaw> {
    * immediate poll) until it ends or the deadline passes, and reports with `WaitAbortedError`.
    */
   #cancel(wait: ActiveWait<TRaw>): void {
-    const abortReason = wait.o.signal?.reason;
+    const abortReason = wait.signal?.reason;
     this.#detach(wait);
     wait.following = { abortReason };
     wait.phase = 'cancelling';
@@ -570,9 +577,9 @@ export class Scheduler<TRaw> {
   #release(wait: ActiveWait<TRaw>): void {
     this.#heap.delete(wait);
     this.#detach(wait);
-    if (wait.listening) {
-      offAbort(wait.o.signal as AbortSignal, wait);
-      wait.listening = false;
+    if (wait.interrupt) {
+      offAbort(wait.signal as AbortSignal, wait);
+      wait.interrupt = undefined;
     }
   }
 }

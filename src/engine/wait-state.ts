@@ -14,9 +14,15 @@ import type { ResolvedWaitOptions } from '../options.js';
 export type WaitState = WaitCheckpoint & {
   /** The earliest the next poll may go, in epoch milliseconds; `null` when none is planned. */
   earliestPollAt: number | null;
-  /** Counts of the polls' outcomes so far (`ok`, an HTTP status, an error kind). */
+  /**
+   * Counts of the polls that did not answer with a snapshot, by outcome (an HTTP status, an error
+   * kind, `DEADLINE`); the others (`polls` less these) answered, and a timeout reports them as `ok`.
+   */
   outcomes: Readonly<Record<string, number>>;
 };
+
+/** The outcomes of a wait whose polls all answered (most waits: one shared object). @internal */
+export const NO_OUTCOMES: Readonly<Record<string, number>> = Object.freeze({});
 
 /** What a new wait starts from: its job, its resolved schedule and deadline. @internal */
 export function initialState(vendor: string, jobId: string, o: ResolvedWaitOptions<unknown>, now: number): WaitState {
@@ -32,7 +38,7 @@ export function initialState(vendor: string, jobId: string, o: ResolvedWaitOptio
     step: 0,
     nextPollAt: now,
     earliestPollAt: now,
-    outcomes: {},
+    outcomes: NO_OUTCOMES,
   };
 }
 
@@ -50,7 +56,7 @@ export function stateFromCheckpoint(checkpoint: WaitCheckpoint, schedule: Checkp
     schedule,
     nextPollAt,
     earliestPollAt: earliest === null ? nextPollAt : Math.min(nextPollAt, Math.max(now, earliest)),
-    outcomes: { ...(checkpoint.outcomes ?? {}) },
+    outcomes: checkpoint.outcomes === undefined ? NO_OUTCOMES : { ...checkpoint.outcomes },
   };
   return state;
 }

@@ -3,6 +3,7 @@ import type { ResolvedWaitOptions } from '../options.js';
 import type { WaitEnd } from './advance.js';
 import type { Due } from './due-heap.js';
 import type { WaitState } from './wait-state.js';
+import type { WaitCheckpoint } from '../checkpoint.js';
 
 /** Where a wait of the scheduler stands. @internal */
 export type Phase =
@@ -46,9 +47,30 @@ export interface Request {
   readonly poll: boolean;
 }
 
+/** Epoch milliseconds minus `now()`: one object for all the waits started while it held (a number field would box its own copy in each wait). @internal */
+export interface WallClock {
+  readonly offset: number;
+}
+
+/** The callbacks a wait was started with. @internal */
+export interface WaitHooks<TRaw> {
+  readonly onProgress: ((job: Job<TRaw>) => void) | undefined;
+  readonly until: ((job: Job<TRaw>) => boolean) | undefined;
+  readonly onCheckpoint: ((checkpoint: WaitCheckpoint) => void) | undefined;
+}
+
+const NO_HOOKS: WaitHooks<never> = Object.freeze({ onProgress: undefined, until: undefined, onCheckpoint: undefined });
+
+/** The bits of `ActiveWait.#flags`: what a wait was started with, as bits of one number. @internal */
+const BATCHED = 1;
+const THROW_ON_FAILURE = 2;
+const CANCEL_ON_ABORT = 4;
+
 /**
  * One wait held by a scheduler: its state (plain data), the snapshot and error kept beside it,
- * its place in time, and its owner. Between polls this object is all a wait holds.
+ * its place in time, its owner, and the caller's options it still needs. Between polls this
+ * object is all a wait holds, so it keeps what it needs as fields of its own: no options object,
+ * no copy of the job id (the state has it), and its flags as the bits of one number.
  * @internal
  */
 export class ActiveWait<TRaw> implements Due {
@@ -56,29 +78,55 @@ export class ActiveWait<TRaw> implements Due {
   heapIndex = -1;
   phase: Phase = 'sleeping';
   /** The last snapshot, with its `raw` (the state keeps a JSON-safe copy). */
-  last: Job<TRaw> | undefined;
+  last: Job<TRaw> | undefined = undefined;
   /** The last transient error, for a timeout's `cause`. */
   lastError: unknown = undefined;
   request: Request | undefined = undefined;
   /** Set once aborted with `cancelOnAbort`: the job is followed to its end, without callbacks. */
   following: { abortReason: unknown } | undefined = undefined;
-  /** Whether it listens to the caller's signal (as itself: see {@link handleAbort}). */
-  listening = false;
-  /** Its scheduler, told when the caller's signal aborts. */
+  /** Set while it listens to the caller's signal (as itself: see {@link handleAbort}): its scheduler's handler. */
   interrupt: ((wait: ActiveWait<TRaw>) => void) | undefined = undefined;
+  readonly signal: AbortSignal | undefined;
+  /** The caller's callbacks; one shared object for the waits that have none. */
+  readonly hooks: WaitHooks<TRaw>;
+  readonly #flags: number;
 
   constructor(
-    readonly id: string,
     public state: WaitState,
-    readonly o: ResolvedWaitOptions<TRaw>,
+    o: ResolvedWaitOptions<TRaw>,
     readonly sink: WaitSink<TRaw>,
-    /** Epoch milliseconds minus `now()` at the start: turns the state's times into the scheduler's. */
-    readonly offset: number,
+    /** Turns the state's times into the scheduler's (shared by the waits a scheduler started on the same clock). */
+    readonly clock: WallClock,
     readonly lane: Lane | undefined,
     /** Polled with `getJobs` even alone (a fleet's wait on a client that has it). */
-    readonly batched: boolean,
+    batched: boolean,
   ) {
-    this.last = undefined;
+    this.signal = o.signal;
+    this.hooks = o.onProgress || o.until || o.onCheckpoint ? { onProgress: o.onProgress, until: o.until, onCheckpoint: o.onCheckpoint } : (NO_HOOKS as WaitHooks<TRaw>);
+    this.#flags = (batched ? BATCHED : 0) | (o.throwOnFailure ? THROW_ON_FAILURE : 0) | (o.cancelOnAbort ? CANCEL_ON_ABORT : 0);
+  }
+
+  /** Epoch milliseconds minus `now()` when the wait started. */
+  get offset(): number {
+    return this.clock.offset;
+  }
+
+  /** The job's id. */
+  get id(): string {
+    return this.state.jobId;
+  }
+
+  /** Polled with `getJobs` even alone (a fleet's wait on a client that has it). */
+  get batched(): boolean {
+    return (this.#flags & BATCHED) !== 0;
+  }
+
+  get throwOnFailure(): boolean {
+    return (this.#flags & THROW_ON_FAILURE) !== 0;
+  }
+
+  get cancelOnAbort(): boolean {
+    return (this.#flags & CANCEL_ON_ABORT) !== 0;
   }
 
   /** The deadline in `now()` time; `Infinity` for none (read from the state: a wait keeps no copy). */

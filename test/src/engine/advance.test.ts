@@ -56,7 +56,7 @@ describe('advanceWait', () => {
     expect(step.changed).toBe(true);
     expect(step.job).toBe(running);
     expect(step.end).toBeUndefined();
-    expect(step.state).toMatchObject({ polls: 1, step: 1, nextPollAt: T0 + 20 + 1000, earliestPollAt: T0 + 20 + 1000, outcomes: { ok: 1 } });
+    expect(step.state).toMatchObject({ polls: 1, step: 1, nextPollAt: T0 + 20 + 1000, earliestPollAt: T0 + 20 + 1000, outcomes: {} });
     expect(step.state.lastJob).toEqual({ id: 'job-1', state: 'running', vendorState: 'RUNNING', tasks: [] });
     expect(JSON.parse(JSON.stringify(step.state))).toEqual(step.state);
   });
@@ -77,7 +77,7 @@ describe('advanceWait', () => {
     const second = advanceWait(first.state, { job: fakeJob('running') }, { now: T0 + 1000, random: half });
     expect(second.changed).toBe(false);
     expect(second.state.lastJob).toBe(first.state.lastJob);
-    expect(second.state.outcomes).toEqual({ ok: 2 });
+    expect(second.state.outcomes).toEqual({}); // answered polls are counted in `polls` alone
   });
 
   it('ends with the terminal snapshot, and with JobFailedError for a failed one under throwOnFailure', () => {
@@ -150,6 +150,12 @@ describe('advanceWait', () => {
     const error = expireWait(fresh(), { now: T0 + 60_000, inFlight: true }).end?.error as JobTimeoutError;
     expect(error.polls).toBe(1);
     expect(error.outcomes).toEqual({ DEADLINE: 1 });
+  });
+
+  it('reports as ok the polls its state does not count otherwise, whatever an ok count in the state says', () => {
+    const state = { ...fresh(), polls: 5, outcomes: { ok: 1, 503: 2 } };
+    const error = expireWait(state, { now: T0 + 60_000 }).end?.error as JobTimeoutError;
+    expect(error.outcomes).toEqual({ ok: 3, 503: 2 });
   });
 
   it('gives the same step for the same state, result and context: a state read back from JSON goes on the same', () => {
