@@ -167,8 +167,9 @@ export class OntapSimulation {
   }
 
   #record(job: SimJob, step: OntapStep, now: number): Record<string, unknown> {
-    if (step.state !== 'queued') job.startedAt ??= now;
     job.endedAt = isTerminalStep(step) ? (job.lifecycle.endedAt ?? now) : undefined;
+    // A job first seen after its end started no later than it ended.
+    if (step.state !== 'queued') job.startedAt ??= Math.min(now, job.endedAt ?? now);
     const { script } = job;
     const record: Record<string, unknown> = {
       uuid: script.uuid,

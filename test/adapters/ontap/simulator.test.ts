@@ -129,6 +129,16 @@ describe('OntapSimulation over HTTP', () => {
       expect(Date.parse(String(done['end_time']))).toBeGreaterThanOrEqual(started);
     });
 
+    it('gives a job first seen after its end a start_time no later than its end_time', async () => {
+      const uuid = sim.ontap.addJob({ steps: [{ state: 'running', ms: 5 }, { state: 'success' }] });
+      // First polled 5 s later (the simulator's clock is Date.now()).
+      const realNow = Date.now.bind(Date);
+      const later = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 5_000);
+      const { body } = await getJob(uuid).finally(() => later.mockRestore());
+      expect(body['state']).toBe('success');
+      expect(Date.parse(String(body['start_time']))).toBeLessThanOrEqual(Date.parse(String(body['end_time'])));
+    });
+
     it('shows the description, svm, message, code, error and extra fields the script gives', async () => {
       const svm = { name: 'vs1', uuid: 'aaaaaaaa-0000-0000-0000-000000000001' };
       const error = { code: '459753', message: 'Volume is full', target: 'vol1', arguments: [{ code: '1', message: 'vol1' }] };
