@@ -29,6 +29,20 @@ export default defineConfig([
     // build carries its own copy so that `require('jobwait')` works on every Node >= 20.18.1.
     noExternal: ['p-retry', 'is-network-error'],
   },
+  // What the benchmarks reach inside the package (bench/internals.ts): not an entry of the package
+  // (not in package.json "exports", not in its "files").
+  {
+    entry: { 'bench-internals': 'bench/internals.ts' },
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    outDir: 'dist',
+    dts: false,
+    clean: false,
+    splitting: false,
+    treeshake: true,
+    sourcemap: false,
+  },
   // The `jobwait` command line (package.json "bin"): ESM only, with its shebang, leaving the library
   // builds' output alone. The simulator (so the optional msw peer) loads lazily, for simulate and demo.
   {

@@ -2,7 +2,7 @@
 // for ONTAP and CCE, side by side:
 // - jobwait's clients (validation, normalization, redaction check, limiter, retries armed);
 // - the floor: undici.request + JSON.parse on a keep-alive Agent, no validation (for CCE AK/SK, each
-//   request signed with jobwait's exported signRequest, as a hand-written client signs it);
+//   request signed with jobwait's own signer (bench/internals.ts), as a hand-written client signs it);
 // - a hand-written fetch + res.json() (Node's built-in fetch, its global keep-alive dispatcher);
 // - for CCE AK/SK, Huawei's official Node SDK (@huaweicloud/huaweicloud-sdk-cce showJob).
 // The simulators demand credentials of every request (bench/sim-server.mjs), and the run stops at
@@ -15,7 +15,8 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { Agent, request } from 'undici';
-import { createCceClient, formatSdkDate, signRequest } from 'jobwait/cce';
+import { createCceClient } from 'jobwait/cce';
+import { formatSdkDate, signRequest } from '../dist/bench-internals.js';
 import { createOntapClient } from 'jobwait/ontap';
 import { BENCH_CCE_AKSK, BENCH_CCE_TOKEN, BENCH_ONTAP } from './credentials.mjs';
 
@@ -141,7 +142,7 @@ out.push(
   `Microseconds per \`getJob\` of a running job against the simulator in another process on loopback, one request at a time: ` +
     `median of ${ROUNDS} rounds of ${CALLS} calls, every contender once per round in turn. ` +
     'The floor is `undici.request` + `JSON.parse` on a keep-alive Agent, with no validation; for CCE AK/SK it also signs each request ' +
-    "with jobwait's exported `signRequest`, as a hand-written client must, and so does the hand-written fetch. " +
+    "with jobwait's own signer (the one its client uses), as a hand-written client must sign, and so does the hand-written fetch. " +
     "The simulator checks every contender's credentials as the vendor does (ONTAP basic auth, CCE's token, and the AK/SK signature " +
     "recomputed as Huawei's gateway does), and the run stops at the first request it refuses. " +
     'Client CPU is the user + system time of the benchmark process per call (the simulator runs elsewhere): what the client itself costs.',

@@ -9,7 +9,7 @@
 // 3. Re-runs the named candidates and the undominated ones at SEEDS (default 1-5) to see whether the
 //    verdict holds across draws.
 // Run: npm run build && node bench/schedule-explore.mjs   (N=, SEED=, SEEDS=1,2,3 ; BENCH_QUICK=1)
-import { WAIT_DEFAULTS } from 'jobwait';
+import { WAIT_DEFAULTS } from '../dist/bench-internals.js';
 import {
   ALTERNATIVES,
   DEFAULT_FACTOR,

@@ -18,7 +18,8 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import FakeTimers from '@sinonjs/fake-timers';
 import { createWaiter, WaiterState } from '@smithy/util-waiter';
-import { WAIT_DEFAULTS, waitForJob } from 'jobwait';
+import { waitForJob } from 'jobwait';
+import { WAIT_DEFAULTS } from '../dist/bench-internals.js';
 import { mulberry32 } from './random.mjs';
 
 /** Every strategy gets this timeout: jobwait's default (30 min) is too short for the 1 h jobs. */

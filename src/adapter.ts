@@ -27,3 +27,23 @@
 export { advanceWait, expireWait, type AdvanceContext, type PollResult, type WaitEnd, type WaitStep } from './engine/advance.js';
 export { pollWait, pollWaits, readWaitState, startWait, type PollWaitOptions, type WaitStateOptions } from './engine/driver.js';
 export type { WaitState } from './engine/wait-state.js';
+
+// ---- for adapter authors: the client base, the model's helpers, the checkpoint, the errors' options ----
+export { JobClientBase } from './client-base.js';
+export { parseIsoDate, progressOf } from './model.js';
+export {
+  assertCheckpoint,
+  CHECKPOINT_VERSION,
+  createCheckpoint,
+  jobFromCheckpoint,
+  type CheckpointInput,
+} from './checkpoint.js';
+export type {
+  ApiErrorOptions,
+  ClientClosedErrorOptions,
+  InvalidResponseErrorOptions,
+  JobNotFoundErrorOptions,
+  JobTimeoutErrorOptions,
+  NetworkErrorOptions,
+  WaitAbortedErrorOptions,
+} from './errors/index.js';

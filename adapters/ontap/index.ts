@@ -3,20 +3,16 @@
  *
  * @packageDocumentation
  */
-export { createOntapClient, ontapJobIdFrom, OntapClient, ONTAP_MAX_DELAY_MS } from './client.js';
+export { createOntapClient, type OntapClient } from './client.js';
 export type { OntapAuth, OntapClientOptions, OntapJobQuery, OntapRequestOptions } from './client.js';
 export type { QueryValue } from '../../src/transport/path.js';
-export { toOntapJob, type OntapJob } from './map.js';
-export { mapOntapState, ONTAP_STATES } from './state.js';
+export type { OntapJob } from './map.js';
 export {
   ontapErrorResponseSchema,
-  ontapErrorSchema,
-  ontapHrefSchema,
   ontapJobCollectionSchema,
   ontapJobLinkResponseSchema,
   ontapJobSchema,
   ontapJobsLinkResponseSchema,
-  type OntapErrorRaw,
   type OntapJobCollectionRaw,
   type OntapJobRaw,
 } from './schemas.js';

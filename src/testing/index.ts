@@ -7,7 +7,7 @@ export { startSimulator, type Simulator, type SimulatorOptions } from './simulat
 export type { ChaosOptions, Fault, FaultMatch } from './faults.js';
 export type { RecordedRequest, SimulatorTlsOptions } from './server.js';
 export type { StepTiming, VisibilityScript } from './lifecycle.js';
-export { OntapSimulation, ONTAP_DEFAULT_STEPS, ONTAP_JOB_RETENTION_MS, matchesOntapFilter, type OntapJobScript, type OntapStep } from '../../adapters/ontap/simulator.js';
-export { CasSimulation, CAS_DEFAULT_STEPS, CAS_DOCUMENTED_EXAMPLE, type CasJobScript, type CasStep, type CasTaskScript } from '../../adapters/cas/simulator.js';
-export { CceSimulation, CCE_DEFAULT_STEPS, CCE_DOCUMENTED_EXAMPLE, formatGoTime, type CceJobScript, type CceStep } from '../../adapters/cce/simulator.js';
-export { checkHuaweiAuth, SDK_DATE_TOLERANCE_MS, type HuaweiGatewayAuth } from '../../adapters/huawei/simulator-auth.js';
+export type { OntapSimulation, OntapJobScript, OntapStep } from '../../adapters/ontap/simulator.js';
+export type { CasSimulation, CasJobScript, CasStep, CasTaskScript } from '../../adapters/cas/simulator.js';
+export type { CceSimulation, CceJobScript, CceStep } from '../../adapters/cce/simulator.js';
+export type { HuaweiGatewayAuth } from '../../adapters/huawei/simulator-auth.js';

@@ -2,17 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCasClient } from '../../adapters/cas/index.js';
 import { createCceClient } from '../../adapters/cce/index.js';
 import { createOntapClient } from '../../adapters/ontap/index.js';
-import {
-  AuthenticationError,
-  JobFailedError,
-  JobNotFoundError,
-  JobTimeoutError,
-  WaitAbortedError,
-  jobChanged,
-  type Job,
-  type JobClient,
-} from '../../src/index.js';
+import { AuthenticationError, JobFailedError, JobNotFoundError, JobTimeoutError, WaitAbortedError, type Job, type JobClient } from '../../src/index.js';
 import { startSimulator, type Simulator } from '../../src/testing/index.js';
+import { jobChanged } from '../../src/job-changes.js';
 
 /** One vendor, as the scenarios below see it: how to script a job and make a client. */
 interface Vendor {

@@ -3,7 +3,7 @@ import { assertCheckpoint, CHECKPOINT_VERSION, createCheckpoint, jobFromCheckpoi
 import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
 import { jobChanged } from '../../src/job-changes.js';
 import type { Job } from '../../src/model.js';
-import * as publicApi from '../../src/index.js';
+import * as adapterApi from '../../src/adapter.js';
 
 /** A job with everything a snapshot keeps, and a vendor payload it must not keep. */
 function richJob(): Job<{ secretish: string }> {
@@ -224,8 +224,8 @@ describe('assertCheckpoint', () => {
   });
 });
 
-describe('the package entry', () => {
+describe('the adapter entry (jobwait/adapter)', () => {
   it.each(['assertCheckpoint', 'createCheckpoint', 'jobFromCheckpoint', 'CHECKPOINT_VERSION'])('exports %s', (name) => {
-    expect(Object.keys(publicApi)).toContain(name);
+    expect(Object.keys(adapterApi)).toContain(name);
   });
 });

@@ -1,10 +1,11 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { createCasClient, type CasClient, type CasClientOptions, type CasJob } from '../../../adapters/cas/index.js';
-import { CAS_DOCUMENTED_EXAMPLE, startSimulator, type CasTaskScript, type Simulator } from '../../../src/testing/index.js';
+import { startSimulator, type CasTaskScript, type Simulator } from '../../../src/testing/index.js';
 import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobNotFoundError } from '../../../src/index.js';
 import { CAS_DOCUMENTED_TEXT, CAS_EXECUTION_TABLE } from '../../fixtures/vendor-examples.js';
 import { rejectionOf } from '../../helpers/promises.js';
+import { CAS_DOCUMENTED_EXAMPLE } from '../../../adapters/cas/simulator.js';
 
 const PROJECT = '063a3158b1a34710b36ad208b9497d00';
 const TOKEN = 'tok-123456';
@@ -23,7 +24,6 @@ function connect(extra: Partial<CasClientOptions> = {}): CasClient {
   clients.push(client);
   return client;
 }
-
 
 function manyTasks(count: number): CasTaskScript[] {
   return Array.from({ length: count }, (_, i) => ({ TASK_ID: `Task-${i + 1}`, TASK_NAME: `step-${i + 1}`, TASK_TYPE: 'restful' }));

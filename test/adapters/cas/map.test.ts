@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CAS_EXECUTION_STATES,
-  CAS_TASK_STATES,
-  casJobResponseSchema,
-  mapCasJobState,
-  mapCasTaskState,
-  parseCasMessages,
-  toCasJob,
-  type CasJob,
-} from '../../../adapters/cas/index.js';
-import { CAS_DOCUMENTED_EXAMPLE } from '../../../src/testing/index.js';
+import { casJobResponseSchema, type CasJob } from '../../../adapters/cas/index.js';
+
 import { isTerminal } from '../../../src/index.js';
 import { CAS_EXECUTION_TABLE } from '../../fixtures/vendor-examples.js';
+import { parseCasMessages, toCasJob } from '../../../adapters/cas/map.js';
+import { CAS_EXECUTION_STATES, CAS_TASK_STATES, mapCasJobState, mapCasTaskState } from '../../../adapters/cas/state.js';
+import { CAS_DOCUMENTED_EXAMPLE } from '../../../adapters/cas/simulator.js';
 
 /** Validates a hand-made page and normalizes it, as the client does. */
 function normalize(body: unknown): CasJob {

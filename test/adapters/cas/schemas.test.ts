@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { casJobResponseSchema, casJobSchema, casTaskSchema } from '../../../adapters/cas/index.js';
-import { CAS_DOCUMENTED_EXAMPLE } from '../../../src/testing/index.js';
+import { CAS_DOCUMENTED_EXAMPLE } from '../../../adapters/cas/simulator.js';
 
 function lowerKeys(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]));

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCasClient, type CasClient } from '../../../adapters/cas/index.js';
-import { CAS_DOCUMENTED_EXAMPLE, startSimulator, type CasTaskScript, type Simulator } from '../../../src/testing/index.js';
+import { startSimulator, type CasTaskScript, type Simulator } from '../../../src/testing/index.js';
 import { JobNotFoundError } from '../../../src/index.js';
+import { CAS_DOCUMENTED_EXAMPLE } from '../../../adapters/cas/simulator.js';
 
 const PROJECT = '063a3158b1a34710b36ad208b9497d00';
 const DOC_JOB_ID = CAS_DOCUMENTED_EXAMPLE.job.JOB_ID;

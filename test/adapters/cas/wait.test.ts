@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCasClient, type CasClient, type CasClientOptions, type CasJob } from '../../../adapters/cas/index.js';
-import { CAS_DOCUMENTED_EXAMPLE, startSimulator, type CasStep, type CasTaskScript, type Simulator } from '../../../src/testing/index.js';
+import { startSimulator, type CasStep, type CasTaskScript, type Simulator } from '../../../src/testing/index.js';
 import {
   ApiError,
   AuthenticationError,
@@ -13,6 +13,7 @@ import {
   waitForJob,
 } from '../../../src/index.js';
 import { rejectionOf } from '../../helpers/promises.js';
+import { CAS_DOCUMENTED_EXAMPLE } from '../../../adapters/cas/simulator.js';
 
 const PROJECT = '063a3158b1a34710b36ad208b9497d00';
 const TOKEN = 'tok-123456';
@@ -28,7 +29,6 @@ function connect(extra: Partial<CasClientOptions> = {}): CasClient {
   clients.push(client);
   return client;
 }
-
 
 function manyTasks(count: number): CasTaskScript[] {
   return Array.from({ length: count }, (_, i) => ({ TASK_ID: `Task-${i + 1}`, TASK_NAME: `step-${i + 1}` }));

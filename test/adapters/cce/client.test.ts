@@ -1,10 +1,12 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { createCceClient, type CceClient, type CceClientOptions, type CceJob, type CceJobRaw } from '../../../adapters/cce/index.js';
-import { CCE_DOCUMENTED_EXAMPLE, startSimulator, type Simulator } from '../../../src/testing/index.js';
-import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobNotFoundError, MAX_TASK_DEPTH, type Task } from '../../../src/index.js';
+import { startSimulator, type Simulator } from '../../../src/testing/index.js';
+import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobNotFoundError, type Task } from '../../../src/index.js';
 import { CCE_DOCUMENTED_TASKS, CCE_DOCUMENTED_TEXT } from '../../fixtures/vendor-examples.js';
 import { rejectionOf } from '../../helpers/promises.js';
+import { MAX_TASK_DEPTH } from '../../../src/model.js';
+import { CCE_DOCUMENTED_EXAMPLE } from '../../../adapters/cce/simulator.js';
 
 const PROJECT = 'p-123';
 const TOKEN = 'tok-123456';
@@ -36,7 +38,6 @@ afterEach(async () => {
   for (const client of clients.splice(0)) await client.close();
   await sim.close();
 });
-
 
 function expectDocumentedJob(job: CceJob): void {
   expect(job.vendor).toBe('cce');

@@ -1,8 +1,12 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { CCE_PHASES, cceJobSchema, mapCcePhase, parseHuaweiTime, toCceJob, type CceJob, type CceJobRaw } from '../../../adapters/cce/index.js';
-import { CCE_DOCUMENTED_EXAMPLE } from '../../../src/testing/index.js';
+import { cceJobSchema, type CceJob, type CceJobRaw } from '../../../adapters/cce/index.js';
+
 import type { Task } from '../../../src/index.js';
 import { CCE_DOCUMENTED_TASKS } from '../../fixtures/vendor-examples.js';
+import { toCceJob } from '../../../adapters/cce/map.js';
+import { CCE_PHASES, mapCcePhase } from '../../../adapters/cce/state.js';
+import { parseHuaweiTime } from '../../../adapters/huawei/time.js';
+import { CCE_DOCUMENTED_EXAMPLE } from '../../../adapters/cce/simulator.js';
 
 const DOC_UID = '354331b2c-229a-11e8-9c75-0255ac100ceb';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cceJobSchema, cceJobSpecSchema, cceSubJobSchema } from '../../../adapters/cce/index.js';
-import { CCE_DOCUMENTED_EXAMPLE } from '../../../src/testing/index.js';
+import { CCE_DOCUMENTED_EXAMPLE } from '../../../adapters/cce/simulator.js';
 
 const valid = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   kind: 'Job',

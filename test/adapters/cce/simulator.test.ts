@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
-import { CCE_DEFAULT_STEPS, CCE_DOCUMENTED_EXAMPLE, CceSimulation, formatGoTime, startSimulator, type Simulator } from '../../../src/testing/index.js';
+import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import { CCE_DOCUMENTED_TEXT } from '../../fixtures/vendor-examples.js';
+import { CCE_DEFAULT_STEPS, CCE_DOCUMENTED_EXAMPLE, CceSimulation, formatGoTime } from '../../../adapters/cce/simulator.js';
 
 // Answers are read loosely: the point is what the simulator sends, not a type.
 type Json = Record<string, any>;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { rejectionOf, useOntapHarness } from '../../helpers/ontap-harness.js';
-import { ontapJobIdFrom, type OntapClient } from '../../../adapters/ontap/index.js';
+import { type OntapClient } from '../../../adapters/ontap/index.js';
 import type { Simulator } from '../../../src/testing/index.js';
 import { ApiError, AuthenticationError, InvalidArgumentError, JobCancelledError, JobFailedError, JobNotFoundError } from '../../../src/index.js';
+import { ontapJobIdFrom } from '../../../adapters/ontap/client.js';
 
 const FAST = { minDelayMs: 2, maxDelayMs: 10 } as const;
 const UUID = '1cd8a442-86d1-11e0-ae1c-123478563412';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mapOntapState, ONTAP_STATES, ontapJobSchema, toOntapJob, type OntapJobRaw } from '../../../adapters/ontap/index.js';
+import { ontapJobSchema, type OntapJobRaw } from '../../../adapters/ontap/index.js';
 import { isTerminal } from '../../../src/index.js';
+import { toOntapJob } from '../../../adapters/ontap/map.js';
+import { mapOntapState, ONTAP_STATES } from '../../../adapters/ontap/state.js';
 
 const UUID = '1cd8a442-86d1-11e0-ae1c-123478563412';
 

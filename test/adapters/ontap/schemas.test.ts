@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ontapErrorResponseSchema,
-  ontapErrorSchema,
-  ontapHrefSchema,
-  ontapJobCollectionSchema,
-  ontapJobLinkResponseSchema,
-  ontapJobSchema,
-  ontapJobsLinkResponseSchema,
-  toOntapJob,
-} from '../../../adapters/ontap/index.js';
+import { ontapErrorResponseSchema, ontapJobCollectionSchema, ontapJobLinkResponseSchema, ontapJobSchema, ontapJobsLinkResponseSchema } from '../../../adapters/ontap/index.js';
+import { toOntapJob } from '../../../adapters/ontap/map.js';
+import { ontapErrorSchema, ontapHrefSchema } from '../../../adapters/ontap/schemas.js';
 
 const UUID = '1cd8a442-86d1-11e0-ae1c-123478563412';
 

@@ -1,13 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Agent, request, type Dispatcher } from 'undici';
-import {
-  startSimulator,
-  matchesOntapFilter,
-  ONTAP_DEFAULT_STEPS,
-  ONTAP_JOB_RETENTION_MS,
-  type OntapStep,
-  type Simulator,
-} from '../../../src/testing/index.js';
+import { startSimulator, type OntapStep, type Simulator } from '../../../src/testing/index.js';
+import { matchesOntapFilter, ONTAP_DEFAULT_STEPS, ONTAP_JOB_RETENTION_MS } from '../../../adapters/ontap/simulator.js';
 
 const NOT_FOUND = { error: { message: "entry doesn't exist", code: '4', target: 'uuid' } };
 /** ISO 8601 with a numeric offset (not `Z`). */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { rejectionOf, useOntapHarness } from '../../helpers/ontap-harness.js';
-import { ONTAP_MAX_DELAY_MS, type OntapClient, type OntapJob } from '../../../adapters/ontap/index.js';
+import { type OntapClient, type OntapJob } from '../../../adapters/ontap/index.js';
 import { planNextPoll } from '../../../src/backoff.js';
 import { resolveWaitOptions, type WaitOptions } from '../../../src/options.js';
-import { ONTAP_JOB_RETENTION_MS, startSimulator, type Simulator } from '../../../src/testing/index.js';
+import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import {
   ApiError,
   AuthenticationError,
@@ -19,6 +19,8 @@ import {
   waitForJob,
   watchJob,
 } from '../../../src/index.js';
+import { ONTAP_MAX_DELAY_MS } from '../../../adapters/ontap/client.js';
+import { ONTAP_JOB_RETENTION_MS } from '../../../adapters/ontap/simulator.js';
 
 const FAST = { minDelayMs: 2, maxDelayMs: 10 } as const;
 const UUID = '1cd8a442-86d1-11e0-ae1c-123478563412';

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
 import { getResponse } from 'msw';
-import { startSimulator, OntapSimulation, type Simulator } from '../../../src/testing/index.js';
+import { startSimulator, type Simulator } from '../../../src/testing/index.js';
+import { OntapSimulation } from '../../../adapters/ontap/simulator.js';
 
 const auth = (username: string, password: string): string => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 
