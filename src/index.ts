@@ -9,7 +9,7 @@
  */
 export { isTerminal } from './model.js';
 export type { Job, JobError, JobProgress, JobState, Task, TaskState } from './model.js';
-export type { CancelJobOptions, GetJobOptions, JobClient, JobSource, WaitPolicy } from './job-client.js';
+export type { CancelJobOptions, GetJobOptions, JobClient, JobSource, PolledJob, WaitPolicy } from './job-client.js';
 export type { WaitOptions } from './options.js';
 export type { CheckpointJob, CheckpointSchedule, CheckpointTask, WaitCheckpoint } from './checkpoint.js';
 export { waitForJob } from './wait-for-job.js';

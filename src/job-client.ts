@@ -36,6 +36,13 @@ export interface JobSource<TRaw = unknown> {
   readonly vendor: string;
   /** Fetches one job; a job that does not exist rejects with `JobNotFoundError`. */
   getJob(id: string, options?: GetJobOptions): Promise<Job<TRaw>>;
+  /**
+   * Fetches one job as `getJob` does, with the vendor's hint for the next poll; optional. When a
+   * source has it, its waits poll through it instead of `getJob` (a fleet's collection queries
+   * through `getJobs` aside), so an adapter whose vendor says when to ask again (a `Retry-After` on a
+   * successful answer, a `retry_after` field, a polling interval) passes that on.
+   */
+  pollJob?(id: string, options?: GetJobOptions): Promise<PolledJob<TRaw>>;
   /** Vendor limits on waiting; optional. */
   readonly waitPolicy?: WaitPolicy;
   /**
@@ -44,6 +51,19 @@ export interface JobSource<TRaw = unknown> {
    * refusal, typically an `ApiError`.
    */
   cancelJob?(id: string, options?: CancelJobOptions): Promise<void>;
+}
+
+/** What {@link JobSource.pollJob} answers: a snapshot, and when the vendor asks to be polled next. */
+export interface PolledJob<TRaw = unknown> {
+  /** The snapshot, as `getJob` would answer it. */
+  job: Job<TRaw>;
+  /**
+   * How long the vendor asks the caller to wait before the next poll, in milliseconds. The wait
+   * treats it as a `Retry-After`, within its own bounds: its next poll goes no earlier than this,
+   * or than `maxDelayMs` if that is shorter; a hint never brings a poll forward, and the deadline
+   * still comes first. Absent, or not a number of 0 or more: the wait's own schedule.
+   */
+  retryAfterMs?: number;
 }
 
 /** A vendor client: fetch a job, wait for it, watch it, close the connections. */

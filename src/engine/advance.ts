@@ -14,6 +14,8 @@ export type PollResult<TRaw = unknown> =
   | {
       /** The snapshot the poll brought. */
       job: Job<TRaw>;
+      /** The vendor's hint for the next poll (`PolledJob.retryAfterMs`): the next poll goes no earlier, up to the schedule's `maxDelayMs`. */
+      retryAfterMs?: number | undefined;
       /** Never set with a snapshot. */
       error?: undefined;
     }
@@ -127,7 +129,7 @@ export function advanceWait<TRaw>(state: WaitState, result: PollResult<TRaw>, co
     }
     return { state: { ...seen, nextPollAt: null, earliestPollAt: null }, job, changed, error: undefined, end };
   }
-  return { state: planned(seen, now, undefined, context.random), job, changed, error: undefined, end: undefined };
+  return { state: planned(seen, now, hintOf(result.retryAfterMs, state.schedule.maxDelayMs), context.random), job, changed, error: undefined, end: undefined };
 }
 
 /**
@@ -156,6 +158,11 @@ function failureEnd<TRaw>(state: WaitState, error: unknown, now: number, context
     return now - state.startedAt >= state.schedule.notFoundGraceMs ? error : undefined;
   }
   return isTransient(error) ? undefined : error;
+}
+
+/** A successful poll's hint for the next delay, within the wait's `maxDelayMs`; `undefined` when there is none to honour. */
+function hintOf(retryAfterMs: unknown, maxDelayMs: number): number | undefined {
+  return typeof retryAfterMs === 'number' && retryAfterMs >= 0 ? Math.min(retryAfterMs, maxDelayMs) : undefined;
 }
 
 /** The state with its next poll planned from `now` (or none, when no poll fits before the deadline). */

@@ -5,6 +5,7 @@ import type { GetJobOptions, JobSource } from '../job-client.js';
 import type { Job } from '../model.js';
 import { resolveWaitOptions, type WaitOptions } from '../options.js';
 import { advanceWait, expireWait, type AdvanceContext, type PollResult, type WaitStep } from './advance.js';
+import { pollOne } from './poll-one.js';
 import { assertSource } from './prepare.js';
 import { initialState, NO_OUTCOMES, type WaitState } from './wait-state.js';
 
@@ -125,7 +126,7 @@ async function fetchResults<TRaw>(client: JobSource<TRaw>, ids: readonly string[
     Promise.all(
       distinct.map(async (id) => {
         try {
-          results.set(id, { job: await client.getJob(id, options) });
+          results.set(id, await pollOne(client, id, options));
         } catch (error) {
           results.set(id, { error });
         }

@@ -10,6 +10,7 @@ import { MAX_TIMER_MS, type ResolvedWaitOptions } from '../options.js';
 import { advanceWait, expireWait, withoutLastJob, type PollResult, type WaitEnd } from './advance.js';
 import { DueHeap } from './due-heap.js';
 import { interruptedError } from './interrupted.js';
+import { pollOne } from './poll-one.js';
 import { requestBudgetOf } from './request-budget.js';
 import { ActiveWait, type Lane, type Request, type WallClock, type WaitSink } from './wait.js';
 import { initialState, lastJobOf, type WaitState } from './wait-state.js';
@@ -327,14 +328,14 @@ export class Scheduler<TRaw> {
   /** Polls one job by its own endpoint, for `group` (the waits on that job; `[wait]` by default). */
   #sendOne(wait: ActiveWait<TRaw>, group: readonly ActiveWait<TRaw>[] = [wait]): void {
     const request = this.#open(group);
-    let answer: Promise<Job<TRaw>>;
+    let answer: Promise<PollResult<TRaw>>;
     try {
-      answer = this.#source.getJob(wait.id, { signal: request.controller.signal });
+      answer = pollOne(this.#source, wait.id, { signal: request.controller.signal });
     } catch (error) {
       answer = Promise.reject(error);
     }
     answer.then(
-      (job) => this.#settle(request, group, () => ({ job })),
+      (result) => this.#settle(request, group, () => result),
       (error: unknown) => this.#settle(request, group, () => ({ error })),
     );
   }

@@ -152,6 +152,23 @@ describe('advanceWait', () => {
     expect(error.outcomes).toEqual({ DEADLINE: 1 });
   });
 
+  it("takes a successful poll's hint as a Retry-After within the wait's bounds: it stretches the next delay up to maxDelayMs and never shortens it", () => {
+    const running = fakeJob('running');
+    // the schedule alone: 1000 ms (step 0, no jitter at random 0.5)
+    const hinted = advanceWait(fresh(), { job: running, retryAfterMs: 4_000 }, { now: T0, random: half });
+    expect(hinted.state).toMatchObject({ nextPollAt: T0 + 4_000, earliestPollAt: T0 + 4_000 });
+    const capped = advanceWait(fresh(), { job: running, retryAfterMs: 600_000 }, { now: T0, random: half });
+    expect(capped.state).toMatchObject({ nextPollAt: T0 + 10_000, earliestPollAt: T0 + 10_000 });
+    const shorter = advanceWait(fresh(), { job: running, retryAfterMs: 10 }, { now: T0, random: half });
+    expect(shorter.state).toMatchObject({ nextPollAt: T0 + 1_000 });
+    for (const bad of [Number.NaN, -5]) {
+      expect(advanceWait(fresh(), { job: running, retryAfterMs: bad }, { now: T0, random: half }).state).toMatchObject({ nextPollAt: T0 + 1_000 });
+    }
+    // the deadline still comes first: one last poll before it
+    const late = advanceWait(fresh({ timeoutMs: 3_000 }), { job: running, retryAfterMs: 5_000 }, { now: T0, random: half });
+    expect(late.state.nextPollAt).toBe(T0 + 2_000);
+  });
+
   it('reports as ok the polls its state does not count otherwise, whatever an ok count in the state says', () => {
     const state = { ...fresh(), polls: 5, outcomes: { ok: 1, 503: 2 } };
     const error = expireWait(state, { now: T0 + 60_000 }).end?.error as JobTimeoutError;

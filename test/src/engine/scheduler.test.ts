@@ -152,3 +152,26 @@ describe('the scheduler: shared requests on a client with getJobs', () => {
     ]);
   });
 });
+
+describe("the scheduler: a source's hint for the next poll", () => {
+  it('polls through pollJob when the source has it, and sends the next poll no earlier than its hint', async () => {
+    let polls = 0;
+    const getJob = vi.fn(async (id: string): Promise<Job> => fakeJob('running', { id }));
+    const pollJob = vi.fn(async (id: string) => {
+      polls++;
+      return { job: fakeJob(polls >= 3 ? 'succeeded' : 'running', { id }), retryAfterMs: 5_000 };
+    });
+    const client: JobSource = { vendor: 'fake', getJob, pollJob };
+    const wait = track(waitForJob(client, 'job-1', { ...STEADY, maxDelayMs: 60_000, timeoutMs: 60_000 }));
+    expect(pollJob).toHaveBeenCalledTimes(1);
+    // the schedule alone would poll again at 1 s: the hint holds it to 5 s
+    await vi.advanceTimersByTimeAsync(4_990);
+    expect(pollJob).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(pollJob).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(5_010);
+    expect(pollJob).toHaveBeenCalledTimes(3);
+    expect(wait.settled).toBe(true);
+    expect(getJob).not.toHaveBeenCalled();
+  });
+});

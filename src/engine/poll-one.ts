@@ -1,0 +1,19 @@
+import type { GetJobOptions, JobSource, PolledJob } from '../job-client.js';
+import type { Job } from '../model.js';
+import type { PollResult } from './advance.js';
+
+/**
+ * One poll of one job: through the source's `pollJob` when it has one (the answer then carries the
+ * vendor's hint for the next poll), else `getJob`. Rejects as they do. @internal
+ */
+export function pollOne<TRaw>(source: JobSource<TRaw>, id: string, options: GetJobOptions): Promise<PollResult<TRaw>> {
+  return typeof source.pollJob === 'function' ? source.pollJob(id, options).then(fromPolled) : source.getJob(id, options).then(fromJob);
+}
+
+function fromJob<TRaw>(job: Job<TRaw>): PollResult<TRaw> {
+  return { job };
+}
+
+function fromPolled<TRaw>(polled: PolledJob<TRaw>): PollResult<TRaw> {
+  return { job: polled.job, retryAfterMs: polled.retryAfterMs };
+}
