@@ -95,11 +95,11 @@ try {
   else ok(`publint: ${lastLine(publintOut)}`);
 
   // ---- 4. arethetypeswrong -------------------------------------------------------------------
-  // Profile `node16`: resolution under Node 16+ (ESM and CJS) and bundlers. The `node10` resolution
-  // (no `exports`, so no `jobwait/ontap`) is left out: `engines.node` is >=20.18.1, where every
-  // resolution honours `exports`. No rule is ignored. `--no-definitely-typed` keeps it offline.
-  console.log('@arethetypeswrong/cli (--profile node16):');
-  const attw = spawnSync(process.execPath, [bin('@arethetypeswrong/cli', 'attw'), tarball, '--profile', 'node16', '--no-definitely-typed', '--format', 'table', '--no-emoji', '--no-color'], {
+  // Every resolution attw knows: node10 (TypeScript's `moduleResolution: node`, which reads no
+  // `exports`: `typesVersions` maps the subpaths), node16 from CJS and from ESM, and bundler. No rule
+  // is ignored. `--no-definitely-typed` keeps it offline.
+  console.log('@arethetypeswrong/cli (every resolution):');
+  const attw = spawnSync(process.execPath, [bin('@arethetypeswrong/cli', 'attw'), tarball, '--no-definitely-typed', '--format', 'table', '--no-emoji', '--no-color'], {
     cwd: work,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
@@ -107,7 +107,7 @@ try {
   const attwOut = `${attw.stdout}${attw.stderr}`.trim();
   // attw exits 0 for a package without any types: that is a problem here.
   if (attw.status !== 0 || /does not contain types/i.test(attwOut) || !attwOut.includes('┌')) fail(`attw reported problems:\n${indent(attwOut)}`);
-  else ok(`attw: no problems under node16 (from CJS and from ESM) and bundler, for every entry point:\n${indent(attwOut.slice(attwOut.indexOf('┌')))}`);
+  else ok(`attw: no problems under node10, node16 (from CJS and from ESM) and bundler, for every entry point:\n${indent(attwOut.slice(attwOut.indexOf('┌')))}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
