@@ -134,8 +134,9 @@ async function main() {
   if (held) {
     lines.push(
       '',
-      `Held heap per waiting wait, apart from HTTP: ${(held.heldBytesPerWait / 1024).toFixed(1)} KB ` +
-        `(${held.waits.toLocaleString('en-US')} waits asleep between polls on an in-memory source; heap after GC, less the heap before, per wait).`,
+      `Held heap per waiting wait, apart from HTTP: ${Math.round(held.heldBytesPerWait).toLocaleString('en-US')} B (target 1,024 B: ${held.heldBytesPerWait <= 1024 ? 'met' : 'not met'}) ` +
+        `(${held.waits.toLocaleString('en-US')} waits asleep between polls on an in-memory source; heap after GC, less the heap before, per wait; ` +
+        'it counts what the caller holds too: its promise and `.catch`, the id, the options object, and the snapshot the source answered).',
     );
   }
   lines.push('', `Command: \`npm run bench:scale\` (${runS.toFixed(0)} s here; \`BENCH_QUICK=1\` for a smoke run; env \`WAITS\`, \`BATCHED\`, \`WINDOW_MS\`, \`SCENARIOS\`).`);
