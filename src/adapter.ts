@@ -27,3 +27,9 @@
 export { advanceWait, expireWait, type AdvanceContext, type PollResult, type WaitEnd, type WaitStep } from './engine/advance.js';
 export { pollWait, pollWaits, readWaitState, startWait, type PollWaitOptions, type WaitStateOptions } from './engine/driver.js';
 export type { WaitState } from './engine/wait-state.js';
+
+// --- The conformance kit (issue 13): what an adapter author runs to check their adapter behaves
+// like the shipped ones. No test runner needed: iterate `conformanceCases(target)` in any runner,
+// or `await runConformance(target)` for a report.
+export { conformanceCases, runConformance } from './conformance/cases.js';
+export type { ConformanceCase, ConformanceFixture, ConformanceReport, ConformanceTarget } from './conformance/target.js';
