@@ -3,7 +3,7 @@ import type { AnyVendorDescriptor, VendorExtraJob } from '../vendor/descriptor.j
 import type { VendorRegistry } from '../vendor/registry.js';
 
 /** A simulator started for a registry's vendors (its own members; each vendor's simulation by name). */
-export type ScenarioSimulator = Pick<Simulator, 'url' | 'close'> & object;
+export type ScenarioSimulator = Pick<Simulator, 'url' | 'close'>;
 
 /** The scripted jobs of `demo` and `simulate`: one per vendor, plus the extra jobs a vendor scripts for `simulate`. */
 export interface Scenario {
