@@ -47,3 +47,9 @@ export type {
   NetworkErrorOptions,
   WaitAbortedErrorOptions,
 } from './errors/index.js';
+
+// --- The conformance kit (issue 13): what an adapter author runs to check their adapter behaves
+// like the shipped ones. No test runner needed: iterate `conformanceCases(target)` in any runner,
+// or `await runConformance(target)` for a report.
+export { conformanceCases, runConformance } from './conformance/cases.js';
+export type { ConformanceCase, ConformanceFixture, ConformanceReport, ConformanceTarget } from './conformance/target.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { http, HttpResponse, type RequestHandler } from 'msw';
-import { Lifecycle, type LifecycleView, type StepTiming, type VisibilityScript } from '../../src/testing/lifecycle.js';
+import { Lifecycle, type LifecycleView, type StepTiming, type VisibilityScript } from '../../src/simulation/lifecycle.js';
 import { checkHuaweiAuth, huaweiError, type HuaweiGatewayAuth } from '../huawei/simulator-auth.js';
 
 /** The example answer of Huawei's "Obtaining Job Details" page, verbatim. */

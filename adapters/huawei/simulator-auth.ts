@@ -1,6 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { HttpResponse } from 'msw';
-import { receivedBody } from '../../src/testing/received-body.js';
+import { receivedBody } from '../../src/simulation/received-body.js';
 import { SDK_SIGNING_ALGORITHM, signRequestOver } from './signer.js';
 
 /** What a simulated Huawei gateway accepts: a token, or requests signed with this key pair. */

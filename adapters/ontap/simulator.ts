@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { http, HttpResponse, type RequestHandler } from 'msw';
-import { Lifecycle, type StepTiming, type VisibilityScript } from '../../src/testing/lifecycle.js';
+import { Lifecycle, type StepTiming, type VisibilityScript } from '../../src/simulation/lifecycle.js';
 
 /** One scripted ONTAP state: what `GET /api/cluster/jobs/{uuid}` shows, for some polls or some time. */
 export interface OntapStep extends StepTiming {

@@ -1,16 +1,12 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { VendorRegistry } from '../vendor/registry.js';
 import { UsageError } from './exit-codes.js';
 
-/** Every flag the command line knows. Secret-carrying flags are declared only to refuse them by name. */
-const OPTIONS = {
+/** The flags of every command, whatever the vendor. The vendors' connection flags come from the registry. */
+const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
-  url: { type: 'string' },
-  user: { type: 'string' },
-  'password-stdin': { type: 'boolean' },
-  endpoint: { type: 'string' },
-  project: { type: 'string' },
   timeout: { type: 'string' },
   'min-delay': { type: 'string' },
   'max-delay': { type: 'string' },
@@ -18,32 +14,33 @@ const OPTIONS = {
   insecure: { type: 'boolean' },
   state: { type: 'string' },
   port: { type: 'string' },
-  // Refused: a secret on the command line lands in shell history and `ps`.
-  password: { type: 'string' },
-  token: { type: 'string' },
-  'secret-key': { type: 'string' },
-  sk: { type: 'string' },
-  'security-token': { type: 'string' },
 } as const;
 
-/** Flags that would carry a secret, and where the secret goes instead. */
-const SECRET_FLAGS: Readonly<Record<string, string>> = {
-  password: 'set JOBWAIT_ONTAP_PASSWORD or pipe it to --password-stdin',
-  token: 'set JOBWAIT_HUAWEI_TOKEN',
-  'secret-key': 'set HUAWEICLOUD_SDK_SK',
-  sk: 'set HUAWEICLOUD_SDK_SK',
-  'security-token': 'set HUAWEICLOUD_SDK_SECURITY_TOKEN',
-};
+/**
+ * Every flag the command line knows: the common ones, then each vendor's connection flags and the
+ * secret-carrying flags, declared only to refuse them by name (with where the secret goes instead).
+ */
+function vendorOptions(vendors: VendorRegistry): { connection: Map<string, 'string' | 'boolean'>; secrets: Map<string, string> } {
+  const connection = new Map<string, 'string' | 'boolean'>();
+  const secrets = new Map<string, string>();
+  for (const vendor of vendors) {
+    for (const [flag, type] of Object.entries(vendor.cli.flags)) {
+      if (Object.hasOwn(COMMON_OPTIONS, flag)) throw new Error(`the ${vendor.name} flag --${flag} is a common flag`);
+      const known = connection.get(flag);
+      if (known !== undefined && known !== type) throw new Error(`the flag --${flag} is a ${known} flag and a ${type} one`);
+      connection.set(flag, type);
+    }
+    for (const [flag, instead] of Object.entries(vendor.cli.secretFlags)) if (!secrets.has(flag)) secrets.set(flag, instead);
+  }
+  return { connection, secrets };
+}
 
 export interface Flags {
   help: boolean;
   version: boolean;
   json: boolean;
-  url?: string | undefined;
-  user?: string | undefined;
-  passwordStdin: boolean;
-  endpoint?: string | undefined;
-  project?: string | undefined;
+  /** The vendors' connection flags (`url`, `endpoint`, `password-stdin`…) by name, as given. */
+  connection: Readonly<Record<string, string | boolean | undefined>>;
   timeoutMs?: number | undefined;
   minDelayMs?: number | undefined;
   maxDelayMs?: number | undefined;
@@ -83,58 +80,72 @@ function scrub(message: string): string {
 }
 
 /** Parses argv (without `node` and the script) with `util.parseArgs`. Throws {@link UsageError}. */
-export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+export function parseCommandLine(argv: readonly string[], vendors: VendorRegistry): ParsedArgs {
+  const { connection, secrets } = vendorOptions(vendors);
+  const options: NonNullable<ParseArgsConfig['options']> = { ...COMMON_OPTIONS };
+  for (const [flag, type] of connection) options[flag] = { type };
+  // Refused: a secret on the command line lands in shell history and `ps`.
+  for (const flag of secrets.keys()) options[flag] = { type: 'string' };
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(scrub(error instanceof Error ? error.message : String(error)));
   }
-  const { values, positionals } = parsed;
-  for (const [flag, instead] of Object.entries(SECRET_FLAGS)) {
-    if ((values as Record<string, unknown>)[flag] !== undefined) {
+  const { positionals } = parsed;
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  for (const [flag, instead] of secrets) {
+    if (values[flag] !== undefined) {
       throw new UsageError(`--${flag} is refused: a secret given as a flag shows in shell history and in the process list; ${instead}`);
     }
   }
+  const text = (name: string): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
+  const given: Record<string, string | boolean | undefined> = {};
+  for (const flag of connection.keys()) given[flag] = values[flag];
   const flags: Flags = {
-    help: values.help ?? false,
-    version: values.version ?? false,
-    json: values.json ?? false,
-    url: values.url,
-    user: values.user,
-    passwordStdin: values['password-stdin'] ?? false,
-    endpoint: values.endpoint,
-    project: values.project,
-    timeoutMs: values.timeout === undefined ? undefined : parseDuration(values.timeout, 'timeout'),
-    minDelayMs: values['min-delay'] === undefined ? undefined : parseDuration(values['min-delay'], 'min-delay'),
-    maxDelayMs: values['max-delay'] === undefined ? undefined : parseDuration(values['max-delay'], 'max-delay'),
-    ca: values.ca,
-    insecure: values.insecure ?? false,
-    state: values.state,
-    port: values.port === undefined ? undefined : parsePort(values.port),
+    help: values['help'] === true,
+    version: values['version'] === true,
+    json: values['json'] === true,
+    connection: given,
+    timeoutMs: optional(text('timeout'), (value) => parseDuration(value, 'timeout')),
+    minDelayMs: optional(text('min-delay'), (value) => parseDuration(value, 'min-delay')),
+    maxDelayMs: optional(text('max-delay'), (value) => parseDuration(value, 'max-delay')),
+    ca: text('ca'),
+    insecure: values['insecure'] === true,
+    state: text('state'),
+    port: optional(text('port'), parsePort),
   };
   const [command, ...rest] = positionals;
   return { command, positionals: rest, flags };
 }
 
-export const USAGE = `Usage: jobwait <command> [options]
+const optional = <T>(value: string | undefined, parse: (value: string) => T): T | undefined => (value === undefined ? undefined : parse(value));
+
+/** A command and its description, in the help's two columns. */
+const row = (command: string, description: string): string => `  ${command.padEnd(31)}  ${description}`;
+
+/** `--help`: the commands and connection settings of the registry's vendors. */
+export function usage(vendors: VendorRegistry): string {
+  const names = vendors.map((vendor) => vendor.name).join('|');
+  const lists = vendors.flatMap((vendor) => (vendor.cli.jobs ? [row(`list ${vendor.name} [--state S]`, `list ${vendor.title} jobs (S: ${vendor.cli.jobs.stateHelp})`)] : []));
+  const actions = vendors.flatMap((vendor) => (vendor.cli.jobs ? [row(`cancel|pause|resume ${vendor.name} <id>`, `act on an ${vendor.title} job`)] : []));
+  const commands = [
+    row(`wait <${names}> <id>`, 'wait until the job ends, showing its progress'),
+    row(`get <${names}> <id>`, 'print the job once'),
+    ...lists,
+    ...actions,
+    row('simulate [--port N]', 'run the loopback simulator with scripted jobs until Ctrl-C'),
+    row('demo', 'wait on one simulated job per vendor and print a summary'),
+  ];
+  // Vendors that share one help array (the Huawei clients) print it once.
+  const connection = [...new Set(vendors.map((vendor) => vendor.cli.help))].flat();
+  return `Usage: jobwait <command> [options]
 
 Commands:
-  wait <ontap|cas|cce> <id>        wait until the job ends, showing its progress
-  get <ontap|cas|cce> <id>         print the job once
-  list ontap [--state S]           list ONTAP jobs (S: queued, running, paused, success, failure, or a|b)
-  cancel|pause|resume ontap <id>   act on an ONTAP job
-  simulate [--port N]              run the loopback simulator with scripted jobs until Ctrl-C
-  demo                             wait on one simulated job per vendor and print a summary
+${commands.join('\n')}
 
 Connection (flags win over environment variables):
-  ONTAP    --url URL       or JOBWAIT_ONTAP_URL
-           --user NAME     or JOBWAIT_ONTAP_USER
-           password        JOBWAIT_ONTAP_PASSWORD, or --password-stdin
-  CAS/CCE  --endpoint URL  or JOBWAIT_CAS_ENDPOINT / JOBWAIT_CCE_ENDPOINT
-           --project ID    or HUAWEICLOUD_SDK_PROJECT_ID
-           credentials     JOBWAIT_HUAWEI_TOKEN (a token; wins when set), or
-                           HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK [+ HUAWEICLOUD_SDK_SECURITY_TOKEN]
+${connection.join('\n')}
   Secrets are never accepted as flag values (--password, --token … are refused) and never printed.
   --ca FILE                trust this PEM CA
   --insecure               do not verify TLS certificates (warned about)
@@ -154,3 +165,4 @@ Exit codes:
   5 cancelled   6 authentication   7 other API or network error   130 interrupted
   141 output closed (as by | head -1): the wait stopped quietly
 `;
+}

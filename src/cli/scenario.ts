@@ -1,69 +1,42 @@
 import type { Simulator } from '../testing/index.js';
+import type { AnyVendorDescriptor, VendorExtraJob } from '../vendor/descriptor.js';
+import type { VendorRegistry } from '../vendor/registry.js';
 
-/** The scripted jobs of `demo` and `simulate`: one per vendor, plus an ONTAP job that never ends. */
+/** A simulator started for a registry's vendors (its own members; each vendor's simulation by name). */
+export type ScenarioSimulator = Pick<Simulator, 'url' | 'close'>;
+
+/** The scripted jobs of `demo` and `simulate`: one per vendor, plus the extra jobs a vendor scripts for `simulate`. */
 export interface Scenario {
-  ontap: string;
-  cas: string;
-  cce: string;
-  /** A running ONTAP job for `cancel` / `pause` / `resume` (simulate only). */
-  ontapLongRunning?: string;
+  /** Each vendor's job, in the registry's order. */
+  readonly main: readonly { readonly vendor: AnyVendorDescriptor; readonly id: string }[];
+  /** The extra jobs (simulate only), with their vendor. */
+  readonly extra: readonly (VendorExtraJob & { readonly vendor: AnyVendorDescriptor })[];
+  /** Every id by key: each vendor's name, then the extra jobs' keys (`simulate --json`'s `jobs`). */
+  readonly ids: Readonly<Record<string, string>>;
 }
 
-/** The project id the simulated Huawei jobs use (any id works with the simulator). */
-export const SIMULATED_PROJECT = '063a3158b1a34710b36ad208b9497d00';
+type TestingKit = typeof import('../testing/simulator.js');
 
-/** Starts the simulator on loopback (loaded lazily: it needs the optional `msw` peer). */
-export async function startScenarioSimulator(port = 0): Promise<Simulator> {
-  let testing: typeof import('../testing/index.js');
+/** Loads the simulator (lazily: it needs the optional `msw` peer). */
+async function loadTestingKit(): Promise<TestingKit> {
   try {
-    testing = await import('../testing/index.js');
+    return await import('../testing/simulator.js');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND';
     throw new Error(missing ? 'the simulator needs the optional peer dependency msw: npm install --save-dev msw' : `cannot load the simulator: ${(error as Error).message}`);
   }
-  return testing.startSimulator({ host: '127.0.0.1', port });
 }
 
-/**
- * Scripts the jobs. Steps are counted in polls, so the jobs move as fast as the poller asks:
- * an ONTAP job that succeeds, a CAS provisioning whose task TN00097 fails with ECC00011 (the
- * simulator's default: Huawei's documented example), a CCE cluster creation whose sub-jobs succeed.
- */
-export function addScenarioJobs(sim: Simulator, options: { longRunning?: boolean } = {}): Scenario {
-  const ontap = sim.ontap.addJob({
-    description: 'PATCH /api/storage/volumes/vol1 (demo resize)',
-    steps: [
-      { state: 'queued', message: 'Queued', polls: 1 },
-      { state: 'running', message: 'Preparing volume resize', polls: 2 },
-      { state: 'running', message: 'Resizing volume vol1', polls: 2 },
-      { state: 'success', message: 'success', code: 0 },
-    ],
-  });
-  const cas = sim.cas.addJob({
-    steps: [
-      { status: 'SUBMITTED', taskStatuses: ['SUBMITTED', 'SUBMITTED', 'SUBMITTED', 'SUBMITTED', 'SUBMITTED'], polls: 1 },
-      { status: 'RUNNING', taskStatuses: ['SUCCEEDED', 'RUNNING', 'SUBMITTED', 'SUBMITTED', 'SUBMITTED'], polls: 1 },
-      { status: 'RUNNING', taskStatuses: ['SUCCEEDED', 'SUCCEEDED', 'RUNNING', 'SUBMITTED', 'SUBMITTED'], polls: 1 },
-      { status: 'RUNNING', taskStatuses: ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'RUNNING'], polls: 2 },
-      // The end of Huawei's documented example: task TN00097 failed with ECC00011.
-      {
-        status: 'FAILED',
-        taskStatuses: ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'FAILED'],
-        taskMessages: ['{}', '{}', '{}', '{}', '{ "Message" : "ECC00011", "Detail" : "Building failed." }'],
-      },
-    ],
-  });
-  const cce = sim.cce.addJob({
-    steps: [
-      { phase: 'Initializing', subJobPhases: ['Initializing', 'Initializing'], polls: 1 },
-      { phase: 'Running', subJobPhases: ['Running', 'Initializing'], polls: 2 },
-      { phase: 'Running', subJobPhases: ['Success', 'Running'], polls: 2 },
-      { phase: 'Success', subJobPhases: ['Success', 'Success'] },
-    ],
-  });
-  const scenario: Scenario = { ontap, cas, cce };
-  if (options.longRunning) {
-    scenario.ontapLongRunning = sim.ontap.addJob({ description: 'A job that runs until cancelled', steps: [{ state: 'running', message: 'Working' }] });
-  }
-  return scenario;
+/** Starts the simulator of the registry's vendors on loopback, and scripts the scenario's jobs. */
+export async function startScenario(vendors: VendorRegistry, options: { port?: number; longRunning?: boolean; demo?: boolean } = {}): Promise<{ sim: ScenarioSimulator; scenario: Scenario }> {
+  const testing = await loadTestingKit();
+  const sim = await testing.startSimulatorWith(vendors, { host: '127.0.0.1', port: options.port ?? 0 });
+  const simulation = (vendor: AnyVendorDescriptor) => testing.simulationOf(sim, vendor.name);
+  if (options.demo) for (const vendor of vendors) vendor.cli.scenario.demoSetup?.(simulation(vendor));
+  const main = vendors.map((vendor) => ({ vendor, id: vendor.cli.scenario.addJob(simulation(vendor)) }));
+  const extra = options.longRunning ? vendors.flatMap((vendor) => (vendor.cli.scenario.extraJobs?.(simulation(vendor)) ?? []).map((job) => ({ ...job, vendor }))) : [];
+  const ids: Record<string, string> = {};
+  for (const { vendor, id } of main) ids[vendor.name] = id;
+  for (const job of extra) ids[job.key] = job.id;
+  return { sim, scenario: { main, extra, ids } };
 }

@@ -6,7 +6,7 @@
 export { startSimulator, type Simulator, type SimulatorOptions } from './simulator.js';
 export type { ChaosOptions, Fault, FaultMatch } from './faults.js';
 export type { RecordedRequest, SimulatorTlsOptions } from './server.js';
-export type { StepTiming, VisibilityScript } from './lifecycle.js';
+export type { StepTiming, VisibilityScript } from '../simulation/lifecycle.js';
 export type { OntapSimulation, OntapJobScript, OntapStep } from '../../adapters/ontap/simulator.js';
 export type { CasSimulation, CasJobScript, CasStep, CasTaskScript } from '../../adapters/cas/simulator.js';
 export type { CceSimulation, CceJobScript, CceStep } from '../../adapters/cce/simulator.js';

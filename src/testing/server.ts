@@ -3,7 +3,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { getResponse, type RequestHandler } from 'msw';
 import type { Fault, FaultQueue } from './faults.js';
-import { noteReceivedBody } from './received-body.js';
+import { noteReceivedBody } from '../simulation/received-body.js';
 
 /** A request the simulator received. */
 export interface RecordedRequest {

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'msw';
-import { CasSimulation } from '../../adapters/cas/simulator.js';
-import { CceSimulation } from '../../adapters/cce/simulator.js';
-import { OntapSimulation } from '../../adapters/ontap/simulator.js';
+import { SHIPPED_VENDORS, type ShippedSimulations } from '../../adapters/registry.js';
+import type { VendorSimulation } from '../vendor/descriptor.js';
+import type { VendorRegistry } from '../vendor/registry.js';
 import { FaultQueue, type ChaosOptions, type Fault } from './faults.js';
 import { startLoopbackServer, type RecordedRequest, type SimulatorTlsOptions } from './server.js';
 
@@ -15,16 +15,13 @@ export interface SimulatorOptions {
   tls?: SimulatorTlsOptions;
 }
 
-/** A running simulator of the vendors' job APIs on a real loopback HTTP server. */
-export interface Simulator {
+/**
+ * A running simulator of the vendors' job APIs on a real loopback HTTP server. Each vendor's
+ * simulation is the property of its name (`sim.ontap`, `sim.cas`, `sim.cce`).
+ */
+export interface Simulator extends ShippedSimulations {
   /** `http://127.0.0.1:<port>`: the `baseUrl` / `endpoint` to give a client. */
   readonly url: string;
-  /** Script ONTAP jobs. */
-  readonly ontap: OntapSimulation;
-  /** Script ServiceStage (CAS) jobs; `cas.auth` makes it demand a token or an AK/SK signature. */
-  readonly cas: CasSimulation;
-  /** Script CCE jobs; `cce.auth` makes it demand a token or an AK/SK signature. */
-  readonly cce: CceSimulation;
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[];
   /** Injects a fault into the next matching request(s). */
@@ -58,15 +55,30 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
  * await ontap.waitForJob(uuid, { minDelayMs: 10 });
  * ```
  */
-export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+export function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  return startSimulatorWith(SHIPPED_VENDORS, options) as Promise<Simulator>;
+}
+
+/** The simulator's own members, which no vendor name may take. */
+const MEMBERS: ReadonlySet<string> = new Set(['url', 'requests', 'fault', 'chaos', 'clearFaults', 'reset', 'handlers', 'close', 'then']);
+
+/** Each simulator's simulations by vendor name, for code that iterates a registry. */
+const SIMULATIONS = new WeakMap<object, ReadonlyMap<string, VendorSimulation>>();
+
+/**
+ * {@link startSimulator} for the vendors of `registry` (a test's registry with an extra vendor):
+ * each vendor's simulation is the property of its name.
+ * @internal
+ */
+export async function startSimulatorWith(registry: VendorRegistry, options: SimulatorOptions = {}): Promise<Omit<Simulator, keyof ShippedSimulations>> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host)) throw new Error(`the simulator listens on loopback only, not ${host}`);
-  const ontap = new OntapSimulation();
-  const cas = new CasSimulation();
-  const cce = new CceSimulation();
+  for (const vendor of registry) if (MEMBERS.has(vendor.name)) throw new Error(`the vendor name ${vendor.name} is a member of the simulator`);
+  const simulations = new Map<string, VendorSimulation>();
+  for (const vendor of registry) simulations.set(vendor.name, await vendor.simulator.load());
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
-  const allHandlers = (): RequestHandler[] => [...ontap.handlers(), ...cas.handlers(), ...cce.handlers()];
+  const allHandlers = (): RequestHandler[] => [...simulations.values()].flatMap((simulation) => simulation.handlers());
   let handlers: RequestHandler[] = allHandlers();
   const server = await startLoopbackServer({
     host,
@@ -77,25 +89,30 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     onRequest: (request) => requests.push(request),
   });
   const close = (): Promise<void> => server.close();
-  return {
+  const simulator = {
+    ...Object.fromEntries(simulations),
     url: server.url,
-    ontap,
-    cas,
-    cce,
     requests,
-    fault: (fault) => faults.add(fault),
-    chaos: (chaos) => faults.chaos(chaos),
+    fault: (fault: Fault) => faults.add(fault),
+    chaos: (chaos: ChaosOptions | undefined) => faults.chaos(chaos),
     clearFaults: () => faults.clear(),
     reset: () => {
       faults.clear();
       requests.length = 0;
-      ontap.reset();
-      cas.reset();
-      cce.reset();
+      for (const simulation of simulations.values()) simulation.reset();
       handlers = allHandlers();
     },
     handlers: () => [...handlers],
     close,
     [Symbol.asyncDispose]: close,
   };
+  SIMULATIONS.set(simulator, simulations);
+  return simulator;
+}
+
+/** The simulation of vendor `name` in a simulator started here; throws when it has none. @internal */
+export function simulationOf(sim: object, name: string): VendorSimulation {
+  const simulation = SIMULATIONS.get(sim)?.get(name);
+  if (!simulation) throw new Error(`this simulator has no vendor ${name}`);
+  return simulation;
 }

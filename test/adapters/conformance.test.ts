@@ -1,95 +1,48 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCasClient } from '../../adapters/cas/index.js';
-import { createCceClient } from '../../adapters/cce/index.js';
-import { createOntapClient } from '../../adapters/ontap/index.js';
-import { AuthenticationError, JobFailedError, JobNotFoundError, JobTimeoutError, WaitAbortedError, type Job, type JobClient } from '../../src/index.js';
-import { startSimulator, type Simulator } from '../../src/testing/index.js';
+import { SHIPPED_VENDORS } from '../../adapters/registry.js';
+import { conformanceCases } from '../../src/conformance/cases.js';
+import { AuthenticationError } from '../../src/errors/authentication-error.js';
+import { JobFailedError } from '../../src/errors/job-failed-error.js';
+import { JobNotFoundError } from '../../src/errors/job-not-found-error.js';
+import { JobTimeoutError } from '../../src/errors/job-timeout-error.js';
+import { WaitAbortedError } from '../../src/errors/wait-aborted-error.js';
 import { jobChanged } from '../../src/job-changes.js';
+import type { JobClient } from '../../src/job-client.js';
+import type { Job } from '../../src/model.js';
+import { simulationOf, startSimulatorWith } from '../../src/testing/simulator.js';
+import type { VendorSimulation } from '../../src/vendor/descriptor.js';
+import { defineRegistry } from '../../src/vendor/registry.js';
+import { acmeVendor } from '../fixtures/vendor-acme/descriptor.js';
+import { simulatorTarget } from '../helpers/simulator-target.js';
 
-/** One vendor, as the scenarios below see it: how to script a job and make a client. */
-interface Vendor {
-  name: 'ontap' | 'cas' | 'cce';
-  client(sim: Simulator, credential?: string): JobClient;
-  /** A job that goes queued → running → succeeded, one step per poll. */
-  succeeding(sim: Simulator): string;
-  /** A job that goes queued → running → failed with a vendor error. */
-  failing(sim: Simulator): string;
-  /** A job that stays running. */
-  running(sim: Simulator): string;
-  /** An id the vendor accepts but does not have. */
-  missing: string;
-  /** Makes the simulated vendor demand a credential the default client lacks. */
-  demandCredential(sim: Simulator): void;
-  /** The path part that addresses a job, to aim faults. */
-  jobPath: string;
-}
-
+/** Every shipped vendor, and the fixture vendor of test/fixtures/vendor-acme/, registered here only. */
+const REGISTRY = defineRegistry([...SHIPPED_VENDORS, acmeVendor]);
 const RETRY = { retries: 0 } as const;
-const PROJECT = '063a3158b1a34710b36ad208b9497d00';
 
-const vendors: Vendor[] = [
-  {
-    name: 'ontap',
-    client: (sim, credential = 'right') => createOntapClient({ baseUrl: sim.url, auth: { username: 'admin', password: credential }, retry: RETRY }),
-    succeeding: (sim) => sim.ontap.addJob({ steps: [{ state: 'queued' }, { state: 'running', message: 'working' }, { state: 'success', message: 'done' }] }),
-    failing: (sim) => sim.ontap.addJob({ steps: [{ state: 'queued' }, { state: 'running' }, { state: 'failure', message: 'Volume is offline', error: { code: '917927', message: 'Volume is offline' } }] }),
-    running: (sim) => sim.ontap.addJob({ steps: [{ state: 'running' }] }),
-    missing: '00000000-0000-4000-8000-000000000000',
-    demandCredential: (sim) => {
-      sim.ontap.credentials = { username: 'admin', password: 'another' };
-    },
-    jobPath: '/api/cluster/jobs/',
-  },
-  {
-    name: 'cas',
-    client: (sim, credential = 'right') => createCasClient({ endpoint: sim.url, projectId: PROJECT, auth: { token: credential }, retry: RETRY }),
-    succeeding: (sim) =>
-      sim.cas.addJob({
-        tasks: [{ TASK_NAME: 'build' }, { TASK_NAME: 'deploy' }],
-        steps: [
-          { status: 'SUBMITTED', taskStatuses: ['SUBMITTED', 'SUBMITTED'] },
-          { status: 'RUNNING', taskStatuses: ['SUCCEEDED', 'RUNNING'] },
-          { status: 'SUCCEEDED', taskStatuses: ['SUCCEEDED', 'SUCCEEDED'] },
-        ],
-      }),
-    failing: (sim) => sim.cas.addJob({ jobId: `JOB${Math.random().toString(16).slice(2)}` }),
-    running: (sim) => sim.cas.addJob({ steps: [{ status: 'RUNNING' }] }),
-    missing: 'JOB00000000-0000-4000-8000-000000000000',
-    demandCredential: (sim) => {
-      sim.cas.auth = { token: 'another' };
-    },
-    jobPath: '/cas/jobs/',
-  },
-  {
-    name: 'cce',
-    client: (sim, credential = 'right') => createCceClient({ endpoint: sim.url, projectId: PROJECT, auth: { token: credential }, retry: RETRY }),
-    succeeding: (sim) => sim.cce.addJob({ uid: crypto.randomUUID() }),
-    failing: (sim) =>
-      sim.cce.addJob({
-        uid: crypto.randomUUID(),
-        steps: [
-          { phase: 'Initializing', subJobPhases: ['Initializing', 'Initializing'] },
-          { phase: 'Running', subJobPhases: ['Success', 'Running'] },
-          { phase: 'Failed', reason: 'InstallFailed', message: 'Install master failed', subJobPhases: ['Success', 'Failed'] },
-        ],
-      }),
-    running: (sim) => sim.cce.addJob({ uid: crypto.randomUUID(), steps: [{ phase: 'Running' }] }),
-    missing: '00000000-0000-4000-8000-000000000000',
-    demandCredential: (sim) => {
-      sim.cce.auth = { token: 'another' };
-    },
-    jobPath: '/jobs/',
-  },
-];
+describe.each(REGISTRY)('the conformance kit passes for $name', (vendor) => {
+  for (const check of conformanceCases(simulatorTarget(vendor, REGISTRY))) it(check.name, () => check.run());
+});
 
 const FAST = { minDelayMs: 2, maxDelayMs: 10 } as const;
 
-describe.each(vendors)('waitForJob behaves the same way for $name', (vendor) => {
-  let sim: Simulator;
+describe.each(REGISTRY)('waitForJob behaves the same way for $name', (descriptor) => {
+  type Sim = Awaited<ReturnType<typeof startSimulatorWith>>;
+  let sim: Sim;
+  let simulation: VendorSimulation;
   let client: JobClient;
+  const vendor = {
+    name: descriptor.name,
+    succeeding: (_sim: Sim) => descriptor.simulator.succeeding(simulation),
+    failing: (_sim: Sim) => descriptor.simulator.failing(simulation),
+    running: (_sim: Sim) => descriptor.simulator.running(simulation),
+    missing: descriptor.simulator.missing,
+    demandCredential: (_sim: Sim) => descriptor.simulator.demandCredential(simulation, 'another'),
+    jobPath: descriptor.simulator.jobPath,
+  };
   beforeEach(async () => {
-    sim = await startSimulator();
-    client = vendor.client(sim);
+    sim = await startSimulatorWith(REGISTRY);
+    simulation = simulationOf(sim, descriptor.name);
+    client = descriptor.simulator.client(sim.url, 'right', { retry: RETRY });
   });
   afterEach(async () => {
     await client.close();

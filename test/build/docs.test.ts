@@ -2,12 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
+import { SHIPPED_VENDORS } from '../../adapters/registry.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-test('typedoc.json documents the six entry points and turns every warning into an error', async () => {
+test('typedoc.json documents the entry points (the core, each vendor of the registry, testing, adapter) and turns every warning into an error', async () => {
   const config = JSON.parse(await readFile(join(root, 'typedoc.json'), 'utf8')) as { entryPoints: string[]; treatWarningsAsErrors: boolean; validation: Record<string, boolean> };
-  expect(config.entryPoints).toEqual(['src/index.ts', 'adapters/ontap/index.ts', 'adapters/cas/index.ts', 'adapters/cce/index.ts', 'src/testing/index.ts', 'src/adapter.ts']);
+  expect(config.entryPoints).toEqual(['src/index.ts', ...SHIPPED_VENDORS.map((vendor) => `adapters/${vendor.name}/index.ts`), 'src/testing/index.ts', 'src/adapter.ts']);
   expect(config.treatWarningsAsErrors).toBe(true);
   expect(config.validation).toMatchObject({ notExported: true, invalidLink: true, notDocumented: true });
 });

@@ -1,13 +1,10 @@
-import { createCasClient } from '../../../adapters/cas/index.js';
-import { createCceClient } from '../../../adapters/cce/index.js';
-import { createOntapClient } from '../../../adapters/ontap/index.js';
 import type { JobClient } from '../../job-client.js';
 import type { Job } from '../../model.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { chooseMode, formatElapsed, Reporter, type Outcome } from '../output.js';
 import { jsonLine, terminalSafe } from '../terminal-text.js';
-import { addScenarioJobs, SIMULATED_PROJECT, startScenarioSimulator } from '../scenario.js';
+import { startScenario } from '../scenario.js';
 import { exitCodeOfJob, outcomeOfError } from './wait.js';
 
 /** One row of the demo's summary. */
@@ -21,52 +18,30 @@ export interface DemoRow {
 }
 
 interface DemoWait {
-  vendor: 'ontap' | 'cas' | 'cce';
+  vendor: string;
   client: JobClient;
   id: string;
   expected: string;
   matches: (job: Job) => boolean;
 }
 
-const failedAtTn00097 = (job: Job): boolean =>
-  job.state === 'failed' && job.tasks.some((task) => task.name === 'TN00097' && task.state === 'failed' && task.error?.code === 'ECC00011');
-
 /**
- * `jobwait demo`: the simulator on loopback with one scripted job per vendor, all three waited on
- * at once with live progress, then a summary table. Exits 0 when every outcome matches its script.
+ * `jobwait demo`: the simulator on loopback with one scripted job per vendor (the registry's), all
+ * waited on at once with live progress, then a summary table. Exits 0 when every outcome matches its script.
  */
 export async function demoCommand(context: CommandContext): Promise<number> {
   const { args, io, signal } = context;
   if (args.positionals.length > 0) throw new UsageError(`demo takes no arguments (got ${JSON.stringify(args.positionals[0]?.slice(0, 40))})`);
   const started = Date.now();
-  const sim = await startScenarioSimulator(0);
-  // Demo credentials for a loopback simulator: the ONTAP side checks them, to show real auth.
-  sim.ontap.credentials = { username: 'admin', password: 'demo-password' };
-  const jobs = addScenarioJobs(sim);
+  const { sim, scenario } = await startScenario(context.config.vendors, { demo: true });
   const clientOptions = { retry: false as const, requestTimeoutMs: 5_000 };
-  const waits: DemoWait[] = [
-    {
-      vendor: 'ontap',
-      client: createOntapClient({ baseUrl: sim.url, auth: { username: 'admin', password: 'demo-password' }, ...clientOptions }),
-      id: jobs.ontap,
-      expected: 'succeeded',
-      matches: (job) => job.state === 'succeeded',
-    },
-    {
-      vendor: 'cas',
-      client: createCasClient({ endpoint: sim.url, projectId: SIMULATED_PROJECT, auth: { token: 'demo-token' }, ...clientOptions }),
-      id: jobs.cas,
-      expected: 'failed at TN00097 (ECC00011)',
-      matches: failedAtTn00097,
-    },
-    {
-      vendor: 'cce',
-      client: createCceClient({ endpoint: sim.url, projectId: SIMULATED_PROJECT, auth: { token: 'demo-token' }, ...clientOptions }),
-      id: jobs.cce,
-      expected: 'succeeded',
-      matches: (job) => job.state === 'succeeded' && job.tasks.every((task) => task.state === 'succeeded'),
-    },
-  ];
+  const waits: DemoWait[] = scenario.main.map(({ vendor, id }) => ({
+    vendor: vendor.name,
+    client: vendor.cli.scenario.demoClient(sim.url, clientOptions),
+    id,
+    expected: vendor.cli.scenario.expected,
+    matches: (job: Job) => vendor.cli.scenario.matches(job),
+  }));
   const reporter = new Reporter(chooseMode(args.flags.json, io.stdout), io);
   try {
     for (const wait of waits) reporter.track(wait.vendor, wait.id);

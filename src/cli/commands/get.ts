@@ -8,8 +8,8 @@ import { jsonLine } from '../terminal-text.js';
 export async function getCommand(context: CommandContext): Promise<number> {
   const { args, io, signal } = context;
   const [vendorText, id, ...extra] = args.positionals;
-  const vendor = parseVendor(vendorText);
-  if (!id) throw new UsageError(`usage: jobwait get ${vendor} <job id>`);
+  const vendor = parseVendor(vendorText, context.config.vendors);
+  if (!id) throw new UsageError(`usage: jobwait get ${vendor.name} <job id>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0]?.slice(0, 40))}`);
   const client = await createClientFromConfig(vendor, context.config);
   try {

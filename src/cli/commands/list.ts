@@ -1,19 +1,19 @@
-import { createOntapFromConfig, parseVendor } from '../config.js';
+import { createClientFromConfig, parseVendor } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { jsonLine, terminalSafe } from '../terminal-text.js';
 
-/** `jobwait list ontap [--state S]`: one line (or one NDJSON object) per job, every page. */
+/** `jobwait list <vendor> [--state S]`: one line (or one NDJSON object) per job, every page, for a vendor with a job list. */
 export async function listCommand(context: CommandContext): Promise<number> {
   const { args, io, signal } = context;
   const [vendorText, ...extra] = args.positionals;
-  const vendor = parseVendor(vendorText);
-  if (vendor !== 'ontap') throw new UsageError(`list works for ontap only: ${vendor.toUpperCase()} has no job list API`);
+  const vendor = parseVendor(vendorText, context.config.vendors);
+  const jobs = vendor.cli.jobs;
+  if (!jobs) throw new UsageError(`list works for ${jobNames(context)} only: ${vendor.title} has no job list API`);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0]?.slice(0, 40))}`);
-  const client = await createOntapFromConfig(context.config);
+  const client = await createClientFromConfig(vendor, context.config);
   try {
-    const query = args.flags.state === undefined ? {} : { state: args.flags.state };
-    for await (const job of client.listJobs(query, { signal })) {
+    for await (const job of jobs.list(client, args.flags.state, { signal })) {
       if (args.flags.json) io.stdout.write(jsonLine({ type: 'job', job }));
       else io.stdout.write(`${terminalSafe(`${job.id}  ${job.vendorState.padEnd(8)}  ${(job.description ?? '').replace(/\s+/g, ' ')}`)}\n`);
     }
@@ -21,4 +21,12 @@ export async function listCommand(context: CommandContext): Promise<number> {
   } finally {
     await client.close();
   }
+}
+
+/** The vendors with job commands (`list`, `cancel`…), for messages: `ontap`. */
+export function jobNames(context: CommandContext): string {
+  return context.config.vendors
+    .filter((vendor) => vendor.cli.jobs)
+    .map((vendor) => vendor.name)
+    .join(', ');
 }

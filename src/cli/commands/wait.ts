@@ -9,11 +9,12 @@ import { chooseMode, Reporter, type Outcome } from '../output.js';
 export async function waitCommand(context: CommandContext): Promise<number> {
   const { args, io, signal } = context;
   const [vendorText, id, ...extra] = args.positionals;
-  const vendor = parseVendor(vendorText);
+  const descriptor = parseVendor(vendorText, context.config.vendors);
+  const vendor = descriptor.name;
   if (!id) throw new UsageError(`usage: jobwait wait ${vendor} <job id>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0]?.slice(0, 40))}`);
   const reporter = new Reporter(chooseMode(args.flags.json, io.stdout), io);
-  const client = await createClientFromConfig(vendor, context.config);
+  const client = await createClientFromConfig(descriptor, context.config);
   try {
     reporter.track(vendor, id);
     let outcome: Outcome;

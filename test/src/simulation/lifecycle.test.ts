@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Lifecycle, type LifecycleView, type StepTiming, type VisibilityScript } from '../../../src/testing/lifecycle.js';
+import { Lifecycle, type LifecycleView, type StepTiming, type VisibilityScript } from '../../../src/simulation/lifecycle.js';
 
 interface Step extends StepTiming {
   name: string;

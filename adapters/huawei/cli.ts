@@ -1,0 +1,54 @@
+import type { JobClient } from '../../src/job-client.js';
+import type { VendorConfigInput } from '../../src/vendor/descriptor.js';
+import type { HuaweiAuth } from './auth.js';
+import type { HuaweiClientOptions } from './client-options.js';
+
+/** The project id the simulated Huawei jobs use (any id works with the simulator). @internal */
+export const SIMULATED_PROJECT = '063a3158b1a34710b36ad208b9497d00';
+
+/** The Huawei clients' connection flags. @internal */
+export const HUAWEI_FLAGS = Object.freeze({ endpoint: 'string', project: 'string' } as const);
+
+/** Flags refused because they would carry a Huawei secret, and where it goes instead. @internal */
+export const HUAWEI_SECRET_FLAGS: Readonly<Record<string, string>> = Object.freeze({
+  token: 'set JOBWAIT_HUAWEI_TOKEN',
+  'secret-key': 'set HUAWEICLOUD_SDK_SK',
+  sk: 'set HUAWEICLOUD_SDK_SK',
+  'security-token': 'set HUAWEICLOUD_SDK_SECURITY_TOKEN',
+});
+
+/** `--help`'s lines for both Huawei clients: one array, so the help prints it once. @internal */
+export const HUAWEI_HELP: readonly string[] = Object.freeze([
+  '  CAS/CCE  --endpoint URL  or JOBWAIT_CAS_ENDPOINT / JOBWAIT_CCE_ENDPOINT',
+  '           --project ID    or HUAWEICLOUD_SDK_PROJECT_ID',
+  '           credentials     JOBWAIT_HUAWEI_TOKEN (a token; wins when set), or',
+  '                           HUAWEICLOUD_SDK_AK + HUAWEICLOUD_SDK_SK [+ HUAWEICLOUD_SDK_SECURITY_TOKEN]',
+]);
+
+/** Huawei credentials, from the names Huawei's SDKs read, or a token from JOBWAIT_HUAWEI_TOKEN (which wins). @internal */
+export function huaweiAuthFromEnv(input: Pick<VendorConfigInput, 'env' | 'refuse'>): HuaweiAuth {
+  const token = input.env('JOBWAIT_HUAWEI_TOKEN');
+  if (token) return { token };
+  const accessKey = input.env('HUAWEICLOUD_SDK_AK');
+  const secretKey = input.env('HUAWEICLOUD_SDK_SK');
+  const securityToken = input.env('HUAWEICLOUD_SDK_SECURITY_TOKEN');
+  if (accessKey && secretKey) return securityToken ? { accessKey, secretKey, securityToken } : { accessKey, secretKey };
+  if (accessKey || secretKey) return input.refuse('Huawei credentials are incomplete: set both HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK');
+  return input.refuse('Huawei credentials are missing: set JOBWAIT_HUAWEI_TOKEN, or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK');
+}
+
+/**
+ * A Huawei client from `--endpoint` or `variable`, `--project` or HUAWEICLOUD_SDK_PROJECT_ID, and
+ * the credentials of {@link huaweiAuthFromEnv}.
+ * @internal
+ */
+export async function huaweiClientFromConfig<C extends JobClient>(input: VendorConfigInput, title: string, variable: string, create: (options: HuaweiClientOptions) => C): Promise<C> {
+  const endpointFlag = input.flag('endpoint');
+  const endpoint = (typeof endpointFlag === 'string' && endpointFlag !== '' ? endpointFlag : undefined) ?? input.env(variable);
+  if (!endpoint) return input.refuse(`the ${title} endpoint is missing: pass --endpoint or set ${variable}`);
+  const projectFlag = input.flag('project');
+  const projectId = (typeof projectFlag === 'string' && projectFlag !== '' ? projectFlag : undefined) ?? input.env('HUAWEICLOUD_SDK_PROJECT_ID');
+  if (!projectId) return input.refuse('the project id is missing: pass --project or set HUAWEICLOUD_SDK_PROJECT_ID');
+  const auth = huaweiAuthFromEnv(input);
+  return create({ endpoint, projectId, auth, tls: await input.tls(), logger: input.logger });
+}

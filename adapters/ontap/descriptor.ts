@@ -1,0 +1,100 @@
+import type { VendorDescriptor } from '../../src/vendor/descriptor.js';
+import { createOntapClient, type OntapClient } from './client.js';
+import {
+  ontapErrorResponseSchema,
+  ontapErrorSchema,
+  ontapHrefSchema,
+  ontapJobCollectionSchema,
+  ontapJobLinkResponseSchema,
+  ontapJobSchema,
+  ontapJobsLinkResponseSchema,
+} from './schemas.js';
+import type { OntapSimulation } from './simulator.js';
+import { mapOntapState, ONTAP_STATES } from './state.js';
+
+const PASSWORD_INSTEAD = 'set JOBWAIT_ONTAP_PASSWORD or pipe it to --password-stdin';
+
+/** NetApp ONTAP cluster jobs, as the CLI, the simulator and the conformance suite see them. @internal */
+export const ontapVendor: VendorDescriptor<OntapClient, OntapSimulation> = {
+  name: 'ontap',
+  title: 'ONTAP',
+  createClient: createOntapClient,
+  schemas: { ontapErrorResponseSchema, ontapErrorSchema, ontapHrefSchema, ontapJobCollectionSchema, ontapJobLinkResponseSchema, ontapJobSchema, ontapJobsLinkResponseSchema },
+  states: { known: ONTAP_STATES, map: mapOntapState },
+  simulator: {
+    load: async () => new (await import('./simulator.js')).OntapSimulation(),
+    jobPath: '/api/cluster/jobs/',
+    client: (url, credential, options = {}) => createOntapClient({ ...options, baseUrl: url, auth: { username: 'admin', password: credential } }),
+    demandCredential: (sim, credential) => {
+      sim.credentials = { username: 'admin', password: credential };
+    },
+    succeeding: (sim) => sim.addJob({ steps: [{ state: 'queued' }, { state: 'running', message: 'working' }, { state: 'success', message: 'done' }] }),
+    failing: (sim) =>
+      sim.addJob({ steps: [{ state: 'queued' }, { state: 'running' }, { state: 'failure', message: 'Volume is offline', error: { code: '917927', message: 'Volume is offline' } }] }),
+    running: (sim) => sim.addJob({ steps: [{ state: 'running' }] }),
+    missing: '00000000-0000-4000-8000-000000000000',
+  },
+  cli: {
+    flags: { url: 'string', user: 'string', 'password-stdin': 'boolean' },
+    secretFlags: { password: PASSWORD_INSTEAD },
+    help: [
+      '  ONTAP    --url URL       or JOBWAIT_ONTAP_URL',
+      '           --user NAME     or JOBWAIT_ONTAP_USER',
+      '           password        JOBWAIT_ONTAP_PASSWORD, or --password-stdin',
+    ],
+    async createClient(input) {
+      const baseUrl = nonEmpty(input.flag('url')) ?? input.env('JOBWAIT_ONTAP_URL');
+      if (!baseUrl) return input.refuse('the ONTAP address is missing: pass --url or set JOBWAIT_ONTAP_URL');
+      const username = nonEmpty(input.flag('user')) ?? input.env('JOBWAIT_ONTAP_USER');
+      if (!username) return input.refuse('the ONTAP user is missing: pass --user or set JOBWAIT_ONTAP_USER');
+      let password: string | undefined;
+      if (input.flag('password-stdin') === true) {
+        password = (await input.readStdin()).replace(/\r?\n$/, '');
+        if (password === '') return input.refuse('--password-stdin read an empty password');
+      } else {
+        password = input.env('JOBWAIT_ONTAP_PASSWORD');
+      }
+      if (password === undefined) return input.refuse('the ONTAP password is missing: set JOBWAIT_ONTAP_PASSWORD or pipe it to --password-stdin');
+      return createOntapClient({ baseUrl, auth: { username, password }, tls: await input.tls(), logger: input.logger });
+    },
+    scenario: {
+      addJob: (sim) =>
+        sim.addJob({
+          description: 'PATCH /api/storage/volumes/vol1 (demo resize)',
+          steps: [
+            { state: 'queued', message: 'Queued', polls: 1 },
+            { state: 'running', message: 'Preparing volume resize', polls: 2 },
+            { state: 'running', message: 'Resizing volume vol1', polls: 2 },
+            { state: 'success', message: 'success', code: 0 },
+          ],
+        }),
+      ends: 'succeeds',
+      extraJobs: (sim) => [
+        {
+          key: 'ontapLongRunning',
+          id: sim.addJob({ description: 'A job that runs until cancelled', steps: [{ state: 'running', message: 'Working' }] }),
+          note: 'runs until cancelled (try cancel / pause / resume)',
+        },
+      ],
+      tryCommands: (jobs) => ['jobwait list ontap --state running', `jobwait cancel ontap ${String(jobs['ontapLongRunning'])}`],
+      environment: (url) => ({ JOBWAIT_ONTAP_URL: url, JOBWAIT_ONTAP_USER: 'admin', JOBWAIT_ONTAP_PASSWORD: 'any-value' }),
+      // Demo credentials for a loopback simulator: the ONTAP side checks them, to show real auth.
+      demoSetup: (sim) => {
+        sim.credentials = { username: 'admin', password: 'demo-password' };
+      },
+      demoClient: (url, options) => createOntapClient({ ...options, baseUrl: url, auth: { username: 'admin', password: 'demo-password' } }),
+      expected: 'succeeded',
+      matches: (job) => job.state === 'succeeded',
+    },
+    jobs: {
+      stateHelp: 'queued, running, paused, success, failure, or a|b',
+      idLabel: 'job uuid',
+      list: (client, state, options) => client.listJobs(state === undefined ? {} : { state }, options),
+      act: (client, action, id, options) => (action === 'cancel' ? client.cancelJob(id, options) : action === 'pause' ? client.pauseJob(id, options) : client.resumeJob(id, options)),
+    },
+  },
+};
+
+function nonEmpty(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

@@ -1,0 +1,85 @@
+import { SHIPPED_VENDORS } from '../../adapters/registry.js';
+import type { VendorRegistry } from '../vendor/registry.js';
+import { parseCommandLine, usage, type ParsedArgs } from './args.js';
+import type { ConfigContext } from './config.js';
+import type { CommandContext } from './context.js';
+import { EXIT, exitCodeFor, UsageError } from './exit-codes.js';
+import { errorLine, makeStyler, type Io } from './output.js';
+import { terminalSafe } from './terminal-text.js';
+import { ACTIONS, actionCommand, type Action } from './commands/actions.js';
+import { demoCommand } from './commands/demo.js';
+import { getCommand } from './commands/get.js';
+import { listCommand } from './commands/list.js';
+import { simulateCommand } from './commands/simulate.js';
+import { waitCommand } from './commands/wait.js';
+
+/** What {@link main} runs with, besides argv and the streams. */
+export interface MainOptions {
+  /** The vendors the command line knows. @default SHIPPED_VENDORS */
+  vendors?: VendorRegistry;
+  /** `--version`'s answer. @default () => 'unknown' */
+  version?: () => string;
+  /** Reads all of stdin (for `--password-stdin`). @default process.stdin */
+  readStdin?: () => Promise<string>;
+}
+
+async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Prints a command's error on stderr (with a pointer to `--help` for usage errors). */
+export function printError(io: Io, error: unknown): void {
+  io.stderr.write(errorLine(error, makeStyler(io, io.stderr)));
+  if (error instanceof UsageError) io.stderr.write('Run `jobwait --help` for usage.\n');
+}
+
+async function dispatch(args: ParsedArgs, context: CommandContext, version: () => string): Promise<number> {
+  const { io } = context;
+  if (args.flags.version) {
+    io.stdout.write(`${version()}\n`);
+    return EXIT.SUCCEEDED;
+  }
+  if (args.flags.help || args.command === 'help') {
+    io.stdout.write(usage(context.config.vendors));
+    return EXIT.SUCCEEDED;
+  }
+  switch (args.command) {
+    case undefined:
+      io.stderr.write(usage(context.config.vendors));
+      return EXIT.USAGE;
+    case 'wait':
+      return waitCommand(context);
+    case 'get':
+      return getCommand(context);
+    case 'list':
+      return listCommand(context);
+    case 'simulate':
+      return simulateCommand(context);
+    case 'demo':
+      return demoCommand(context);
+    default:
+      if ((ACTIONS as readonly string[]).includes(args.command)) return actionCommand(args.command as Action, context);
+      throw new UsageError(`unknown command ${JSON.stringify(args.command.slice(0, 40))}`);
+  }
+}
+
+/** Runs the command line; resolves with the exit code. In-process, it runs with a test's registry. */
+export async function main(argv: readonly string[], io: Io, signal: AbortSignal, options: MainOptions = {}): Promise<number> {
+  const vendors = options.vendors ?? SHIPPED_VENDORS;
+  try {
+    const args = parseCommandLine(argv, vendors);
+    const config: ConfigContext = {
+      flags: args.flags,
+      env: io.env,
+      readStdin: options.readStdin ?? readProcessStdin,
+      logger: { warn: (message) => void io.stderr.write(`jobwait: warning: ${terminalSafe(message)}\n`) },
+      vendors,
+    };
+    return await dispatch(args, { args, io, config, signal }, options.version ?? (() => 'unknown'));
+  } catch (error) {
+    printError(io, error);
+    return exitCodeFor(error);
+  }
+}

@@ -1,0 +1,156 @@
+import type { RequestHandler } from 'msw';
+import type { ZodType } from 'zod';
+import type { JobClient } from '../job-client.js';
+import type { Job, JobState } from '../model.js';
+import type { ClientOptions, TlsOptions } from '../transport/client-options.js';
+import type { Logger } from '../transport/logger.js';
+
+/**
+ * A vendor's simulated job API: scripted jobs behind msw request handlers, served by the loopback
+ * simulator. Each simulation answers on any origin and only for its own paths.
+ * @internal
+ */
+export interface VendorSimulation {
+  /** The msw request handlers of the vendor's API. */
+  handlers(): RequestHandler[];
+  /** Forgets every scripted job and any credential the simulation demands. */
+  reset(): void;
+}
+
+/** A vendor's job states: every documented word and its normalized state. @internal */
+export interface VendorStates {
+  /** Every state word the vendor documents, and the normalized state it maps to. */
+  readonly known: Readonly<Record<string, JobState>>;
+  /** Maps a state word as the vendor sends it; a word the vendor does not document maps to `unknown`. */
+  map(word: string): JobState;
+}
+
+/**
+ * The vendor's simulator, and the jobs and settings the cross-vendor conformance suite scripts on
+ * it. `load` imports the simulation lazily: the CLI reaches descriptors without loading `msw`.
+ * @internal
+ */
+export interface VendorSimulator<C extends JobClient, S extends VendorSimulation> {
+  /** A new simulation of the vendor's API. */
+  load(): Promise<S>;
+  /** The path part that addresses a job, to aim the simulator's faults. */
+  readonly jobPath: string;
+  /** A client of the simulator at `url` whose credential is `credential` (a password or a token). */
+  client(url: string, credential: string, options?: ClientOptions): C;
+  /** Makes the simulation demand `credential`: a client holding another one is refused. */
+  demandCredential(sim: S, credential: string): void;
+  /** Scripts a job that goes queued, running, succeeded, one step per poll. */
+  succeeding(sim: S): string;
+  /** Scripts a job that goes queued, running, failed with a vendor error message. */
+  failing(sim: S): string;
+  /** Scripts a job that stays running. */
+  running(sim: S): string;
+  /** An id the vendor accepts but does not have. */
+  readonly missing: string;
+}
+
+/**
+ * What a descriptor reads from the command line and the environment, handed to it by the CLI.
+ * @internal
+ */
+export interface VendorConfigInput {
+  /** The value of a connection flag the descriptor declared; `undefined` (or `''`) when not given. */
+  flag(name: string): string | boolean | undefined;
+  /** An environment variable; `undefined` when unset or empty. */
+  env(name: string): string | undefined;
+  /** Reads all of stdin (for a secret piped in). */
+  readStdin(): Promise<string>;
+  /** Refuses the configuration: the CLI prints `message` as a usage error and exits 2. */
+  refuse(message: string): never;
+  /** TLS settings from `--ca` and `--insecure` (read when asked: after the descriptor's own checks). */
+  tls(): Promise<TlsOptions | undefined>;
+  /** Where the client's warnings go (stderr). */
+  readonly logger: Logger;
+}
+
+/** The vendor's jobs in `jobwait demo` and `jobwait simulate`. @internal */
+export interface VendorScenario<C extends JobClient, S extends VendorSimulation> {
+  /** Scripts the job `demo` waits on and `simulate` lists first; returns its id. */
+  addJob(sim: S): string;
+  /** How that job ends, as `simulate` says it (`succeeds`). */
+  readonly ends: string;
+  /** More jobs `simulate` scripts: their key in the `--json` output, id and what they do. */
+  extraJobs?(sim: S): readonly VendorExtraJob[];
+  /** Commands `simulate` suggests trying besides `wait`, given the scripted ids by key. */
+  tryCommands?(jobs: Readonly<Record<string, string>>): readonly string[];
+  /** The environment the CLI needs to reach the simulator at `url` with any credential. */
+  environment(url: string): Readonly<Record<string, string>>;
+  /** Values `simulate --json` prints beside the url (such as `projectId`). */
+  readonly simulatorInfo?: Readonly<Record<string, string>>;
+  /** Makes the simulation check the credentials the demo client holds (optional). */
+  demoSetup?(sim: S): void;
+  /** The demo's client of the simulator at `url`. */
+  demoClient(url: string, options: ClientOptions): C;
+  /** The outcome the demo expects, as its summary shows it. */
+  readonly expected: string;
+  /** Whether the demo's job ended as scripted. */
+  matches(job: Job): boolean;
+}
+
+/** A job `simulate` scripts beside the scenario's. @internal */
+export interface VendorExtraJob {
+  /** Its key in `simulate --json`'s `jobs`. */
+  readonly key: string;
+  /** Its id. */
+  readonly id: string;
+  /** What it does, as `simulate` says it. */
+  readonly note: string;
+}
+
+/** The job commands beyond `wait` and `get` a vendor supports (`list`, `cancel`, `pause`, `resume`). @internal */
+export interface VendorJobCommands<C extends JobClient> {
+  /** The vendor's state words `--state` takes, for `--help`. */
+  readonly stateHelp: string;
+  /** What the vendor calls a job id in messages (`job uuid`). */
+  readonly idLabel: string;
+  /** Every job, every page, optionally of the states `state` names. */
+  list(client: C, state: string | undefined, options: { signal: AbortSignal }): AsyncIterable<Job>;
+  /** Asks the vendor to cancel, pause or resume the job. */
+  act(client: C, action: 'cancel' | 'pause' | 'resume', id: string, options: { signal: AbortSignal }): Promise<void>;
+}
+
+/** What the `jobwait` command line needs of a vendor. @internal */
+export interface VendorCli<C extends JobClient, S extends VendorSimulation> {
+  /** The connection flags the vendor reads, and their type. Vendors may share a flag of one type. */
+  readonly flags: Readonly<Record<string, 'string' | 'boolean'>>;
+  /** Flags refused because they would carry a secret, and where the secret goes instead. */
+  readonly secretFlags: Readonly<Record<string, string>>;
+  /** The vendor's lines of `--help`'s connection section; vendors sharing one array print it once. */
+  readonly help: readonly string[];
+  /** A client from the flags and environment; refuses (through `input.refuse`) what is missing. */
+  createClient(input: VendorConfigInput): Promise<C>;
+  /** The vendor's jobs in `demo` and `simulate`. */
+  readonly scenario: VendorScenario<C, S>;
+  /** `list`, `cancel`, `pause`, `resume`, when the vendor has them. */
+  readonly jobs?: VendorJobCommands<C>;
+}
+
+/**
+ * Everything jobwait knows of a vendor, from its own folder: the CLI, the simulator and the
+ * conformance suite reach vendors only through descriptors, listed by one registry.
+ * @internal
+ */
+export interface VendorDescriptor<C extends JobClient = JobClient, S extends VendorSimulation = VendorSimulation> {
+  /** The vendor's name: `Job.vendor`, the CLI's vendor argument and the simulator's property. */
+  readonly name: string;
+  /** The vendor's name in messages (`ONTAP`). */
+  readonly title: string;
+  /** The client factory of the vendor's entry. */
+  createClient(options: never): C;
+  /** The vendor's zod schemas, by their exported name. */
+  readonly schemas: Readonly<Record<string, ZodType>>;
+  /** The vendor's state mapping. */
+  readonly states: VendorStates;
+  /** The vendor's simulator and conformance scripts. */
+  readonly simulator: VendorSimulator<C, S>;
+  /** What the command line needs. */
+  readonly cli: VendorCli<C, S>;
+}
+
+/** Any vendor's descriptor, as the registry holds them. @internal */
+export type AnyVendorDescriptor = VendorDescriptor<JobClient, VendorSimulation>;
