@@ -51,11 +51,11 @@ export interface OntapJobQuery {
   order_by?: string | readonly string[];
 }
 
-/** Options of the job actions and of `listJobs`. */
-export interface OntapRequestOptions {
-  /** Aborts the request when signalled. */
-  signal?: AbortSignal;
-}
+/**
+ * Options of the job actions and of `listJobs`.
+ * @deprecated The same type as `GetJobOptions` (from `jobwait`): use that name.
+ */
+export type OntapRequestOptions = GetJobOptions;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The longest path and query of one batched request: well within what servers and proxies take. */
@@ -125,7 +125,7 @@ export class OntapClient extends JobClientBase<OntapJobRaw> {
    * for await (const job of ontap.listJobs({ state: 'running|queued', order_by: 'start_time desc' })) console.log(job.id);
    * ```
    */
-  async *listJobs(query: OntapJobQuery = {}, options?: OntapRequestOptions): AsyncIterableIterator<OntapJob> {
+  async *listJobs(query: OntapJobQuery = {}, options?: GetJobOptions): AsyncIterableIterator<OntapJob> {
     if (typeof query !== 'object' || query === null) throw new InvalidArgumentError('query', 'must be an object');
     for await (const record of this.#records(this.#jobsPath + buildQuery(withListedFields(query)), options?.signal)) yield toOntapJob(record);
   }
@@ -157,17 +157,17 @@ export class OntapClient extends JobClientBase<OntapJobRaw> {
   }
 
   /** Asks ONTAP to cancel a job. The job then ends as success or failure. ONTAP's refusals (458784: cancel not supported) arrive as `ApiError.vendorCode`. */
-  cancelJob(uuid: string, options?: OntapRequestOptions): Promise<void> {
+  cancelJob(uuid: string, options?: GetJobOptions): Promise<void> {
     return this.#action(uuid, 'cancel', options);
   }
 
   /** Asks ONTAP to pause a job (458783: pause not supported). */
-  pauseJob(uuid: string, options?: OntapRequestOptions): Promise<void> {
+  pauseJob(uuid: string, options?: GetJobOptions): Promise<void> {
     return this.#action(uuid, 'pause', options);
   }
 
   /** Asks ONTAP to resume a paused job. */
-  resumeJob(uuid: string, options?: OntapRequestOptions): Promise<void> {
+  resumeJob(uuid: string, options?: GetJobOptions): Promise<void> {
     return this.#action(uuid, 'resume', options);
   }
 
@@ -187,7 +187,7 @@ export class OntapClient extends JobClientBase<OntapJobRaw> {
     return { baseUrl: this.baseUrl, username: this.#username };
   }
 
-  async #action(uuid: string, action: 'cancel' | 'pause' | 'resume', options: OntapRequestOptions | undefined): Promise<void> {
+  async #action(uuid: string, action: 'cancel' | 'pause' | 'resume', options: GetJobOptions | undefined): Promise<void> {
     const path = `${this.#jobPath(uuid)}?action=${action}`;
     try {
       // Idempotent in effect: a second cancel, pause or resume changes nothing more, so one lost on a

@@ -126,11 +126,6 @@ export class HttpClient {
     this.#limiter = new RequestLimiter({ maxConcurrent: options.maxConcurrentRequests, requestsPerSecond: options.requestsPerSecond });
   }
 
-  /** The client's request budget (all its waits, lists and batch calls share it). */
-  get limiter(): RequestLimiter {
-    return this.#limiter;
-  }
-
   /** Requests in flight at once at most (`maxConcurrentRequests`): the scheduler admits no more polls. */
   get maxConcurrentRequests(): number {
     return this.#config.options.maxConcurrentRequests;
@@ -145,11 +140,6 @@ export class HttpClient {
     const logger = this.#config.options.logger;
     if (logger?.warn) logger.warn(this.#redact(message));
     else process.emitWarning(this.#redact(message), { code: 'JOBWAIT_WARNING' });
-  }
-
-  /** Cuts every known secret out of a text. */
-  redact(text: string): string {
-    return this.#redact(text);
   }
 
   /** Sends a request, retrying transient failures, and validates the answer. */

@@ -16,7 +16,11 @@ export function assertPathId(id: unknown, argument = 'id', pattern?: RegExp, pat
   if (pattern && !pattern.test(id)) throw new InvalidArgumentError(argument, `${patternHint ?? `must match ${String(pattern)}`}, got ${JSON.stringify(id.slice(0, 80))}`);
 }
 
-/** Percent-encodes one path segment strictly (RFC 3986 unreserved characters stay): no id can reach another path or add a query. */
+/**
+ * Percent-encodes one path segment strictly (RFC 3986 unreserved characters stay, upper-case hex):
+ * no id can reach another path or add a query. The one RFC 3986 encoder (the Huawei signer's
+ * canonical form uses it too).
+ */
 export function encodePathSegment(segment: string): string {
   return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
