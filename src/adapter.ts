@@ -27,3 +27,12 @@
 export { advanceWait, expireWait, type AdvanceContext, type PollResult, type WaitEnd, type WaitStep } from './engine/advance.js';
 export { pollWait, pollWaits, readWaitState, startWait, type PollWaitOptions, type WaitStateOptions } from './engine/driver.js';
 export type { WaitState } from './engine/wait-state.js';
+
+// --- The transport for adapter authors (issue 13, item 3): build a vendor client on the transport
+// the shipped adapters use, and get their retries, request budget, 429 pause, redaction and typed
+// errors. See createHttpTransport and JobClientBase.
+export { JobClientBase } from './client-base.js';
+export type { VendorErrorDetails } from './errors/api-error.js';
+export type { HttpRequest, HttpResponse, RequestToSign, TransportHooks } from './transport/http-client.js';
+export { pathSegment } from './transport/path.js';
+export { createHttpTransport, type HttpTransport, type HttpTransportOptions } from './transport/transport.js';
