@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
+
+/** package.json's version, built into every bundle as `VERSION` (src/transport/client-options.ts). */
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+const define = { __JOBWAIT_VERSION__: JSON.stringify(version) };
 
 const shared: Options = {
   entry: {
@@ -17,6 +22,7 @@ const shared: Options = {
   treeshake: false,
   sourcemap: false,
   outDir: 'dist',
+  define,
 };
 
 export default defineConfig([
@@ -56,6 +62,7 @@ export default defineConfig([
     splitting: true,
     treeshake: false,
     sourcemap: false,
+    define,
     banner: { js: '#!/usr/bin/env node' },
     esbuildOptions(options) {
       options.chunkNames = 'cli-chunks/[name]-[hash]';

@@ -1,45 +1,54 @@
 /**
  * A custom adapter for another vendor: "Acme Batch", a made-up JSON API (`GET /v1/tasks/{id}` →
- * `{ id, status, detail?, errorCode? }`). Implement `JobSource` (a vendor name and `getJob`) and
- * every wait, watch, fleet, deadline, backoff and typed error of jobwait works with it.
+ * `{ id, status, detail?, errorCode? }`). Implement `JobSource` (a vendor name and `getJob`) on
+ * jobwait's own transport (`jobwait/adapter`), and every wait, watch, fleet, deadline, backoff and
+ * typed error of jobwait works with it, with the shipped adapters' retries (a 503 is asked again),
+ * request budget, shared 429 pause, validated answers and a token no error text can show.
  * Runs against a tiny loopback server the test suite starts.
  */
-import { ApiError, JobNotFoundError, NetworkError, waitForJob, type Job, type JobSource, type JobState } from '../src/index.js';
+import { z } from 'zod';
+import { createHttpTransport, pathSegment } from '../src/adapter.js';
+import { waitForJob, type ClientOptions, type Job, type JobSource, type JobState } from '../src/index.js';
 
 // --- adapter: start (the test counts these lines: under 40) ---
-/** Acme's own payload, as its API sends it. */
-export interface AcmeTask {
-  id: string;
-  status: 'PENDING' | 'WORKING' | 'DONE' | 'ERROR';
-  detail?: string;
-  errorCode?: string;
-}
+/** Acme's own payload, as its API sends it: an answer of another shape is `InvalidResponseError`. */
+export const acmeTaskSchema = z.object({
+  id: z.string(),
+  status: z.enum(['PENDING', 'WORKING', 'DONE', 'ERROR']),
+  detail: z.string().optional(),
+  errorCode: z.string().optional(),
+});
+/** An Acme task, as validated. */
+export type AcmeTask = z.infer<typeof acmeTaskSchema>;
 
-const STATES: Record<string, JobState> = { PENDING: 'queued', WORKING: 'running', DONE: 'succeeded', ERROR: 'failed' };
+const STATES: Record<AcmeTask['status'], JobState> = { PENDING: 'queued', WORKING: 'running', DONE: 'succeeded', ERROR: 'failed' };
 
-/** A `JobSource` over `fetch`: 404 is `JobNotFoundError`, other HTTP errors `ApiError` (5xx and 429 are retried), no answer `NetworkError`. */
-export function createAcmeSource(baseUrl: string, token: string): JobSource<AcmeTask> {
-  return {
+/** An Acme job source; `close()` closes its connections. */
+export type AcmeSource = JobSource<AcmeTask> & { close(): Promise<void> };
+
+/** A `JobSource` on jobwait's transport: a 404 is `JobNotFoundError`, other HTTP errors typed `ApiError`s (5xx and 429 retried), no answer `NetworkError`. */
+export function createAcmeSource(baseUrl: string, token: string, options: ClientOptions = {}): AcmeSource {
+  const http = createHttpTransport({ ...options, vendor: 'acme', baseUrl, authorize: () => ({ authorization: `Bearer ${token}` }), secrets: [token] });
+  // attach: the waits on this source are admitted into the transport's request budget.
+  return http.attach({
     vendor: 'acme',
-    async getJob(id, options) {
-      const url = `${baseUrl}/v1/tasks/${encodeURIComponent(id)}`;
-      const response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, ...(options?.signal ? { signal: options.signal } : {}) }).catch((cause: unknown) => {
-        if (options?.signal?.aborted) throw cause; // a stopped wait, not a network failure
-        throw new NetworkError({ method: 'GET', url, cause });
-      });
-      if (response.status === 404) throw new JobNotFoundError({ vendor: 'acme', jobId: id });
-      if (!response.ok) throw new ApiError({ status: response.status, method: 'GET', url });
-      const raw = (await response.json()) as AcmeTask;
-      const state = STATES[raw.status] ?? 'unknown';
+    async getJob(id, getOptions) {
+      const path = `${http.basePath}/v1/tasks/${pathSegment(id)}`;
+      const { data: raw } = await http.request({ method: 'GET', path, schema: acmeTaskSchema, signal: getOptions?.signal, jobId: id });
       const error = raw.errorCode ? { code: raw.errorCode, message: raw.detail ?? raw.errorCode } : undefined;
-      return { vendor: 'acme', id: raw.id, state, vendorState: raw.status, ...(raw.detail ? { message: raw.detail } : {}), ...(error ? { error } : {}), tasks: [], raw };
+      return { vendor: 'acme', id: raw.id, state: STATES[raw.status], vendorState: raw.status, ...(raw.detail ? { message: raw.detail } : {}), ...(error ? { error } : {}), tasks: [], raw };
     },
-  };
+    close: () => http.close(),
+  });
 }
 // --- adapter: end ---
 
 /** Waits on an Acme task with the core poller and prints each change. */
 export async function main(baseUrl: string, id: string, log: (line: string) => void = console.log): Promise<Job<AcmeTask>> {
   const acme = createAcmeSource(baseUrl, process.env['ACME_TOKEN'] ?? 'example-token');
-  return waitForJob(acme, id, { minDelayMs: 10, timeoutMs: 60_000, onProgress: (job) => log(`${job.state}${job.message ? `: ${job.message}` : ''}`) });
+  try {
+    return await waitForJob(acme, id, { minDelayMs: 10, timeoutMs: 60_000, onProgress: (job) => log(`${job.state}${job.message ? `: ${job.message}` : ''}`) });
+  } finally {
+    await acme.close();
+  }
 }

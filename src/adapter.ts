@@ -53,3 +53,11 @@ export type {
 // or `await runConformance(target)` for a report.
 export { conformanceCases, runConformance } from './conformance/cases.js';
 export type { ConformanceCase, ConformanceFixture, ConformanceReport, ConformanceTarget } from './conformance/target.js';
+
+// --- The transport for adapter authors (issue 13, item 3): build a vendor client on the transport
+// the shipped adapters use, and get their retries, request budget, 429 pause, redaction and typed
+// errors. See createHttpTransport and JobClientBase.
+export type { VendorErrorDetails } from './errors/api-error.js';
+export type { HttpRequest, HttpResponse, RequestToSign, TransportHooks } from './transport/http-client.js';
+export { pathSegment } from './transport/path.js';
+export { createHttpTransport, type HttpTransport, type HttpTransportOptions } from './transport/transport.js';

@@ -11,6 +11,37 @@ import { watchJob } from './watch-job.js';
  * What every vendor client shares: waiting through the core poller, `close()` with
  * `Symbol.asyncDispose`, and a secret-free face for `util.inspect` and `JSON.stringify`.
  * A subclass implements `vendor`, `getJob`, `closeConnections` and `describe`.
+ *
+ * To write a client for another vendor, extend it (from `jobwait/adapter`): in the constructor,
+ * call `super()`, build the transport with `createHttpTransport` and call `transport.attach(this)`,
+ * so the client's waits are admitted into its request budget as the shipped clients' are. `getJob`
+ * sends its request with `jobId` set (a missing job then rejects with `JobNotFoundError`) and maps
+ * the answer to a {@link Job}; `closeConnections` closes the transport; `describe` returns what
+ * `util.inspect` may show (the address, never a credential).
+ *
+ * @example
+ * ```ts
+ * class AcmeClient extends JobClientBase<AcmeTask> {
+ *   readonly vendor = 'acme';
+ *   readonly #http: HttpTransport;
+ *   constructor(baseUrl: string, token: string) {
+ *     super();
+ *     this.#http = createHttpTransport({ vendor: 'acme', baseUrl, authorize: () => ({ authorization: `Bearer ${token}` }), secrets: [token] });
+ *     this.#http.attach(this);
+ *   }
+ *   async getJob(id: string, options?: GetJobOptions): Promise<Job<AcmeTask>> {
+ *     const path = `${this.#http.basePath}/tasks/${pathSegment(id)}`;
+ *     const { data } = await this.#http.request({ method: 'GET', path, schema: acmeTaskSchema, signal: options?.signal, jobId: id });
+ *     return toJob(data);
+ *   }
+ *   protected closeConnections(): Promise<void> {
+ *     return this.#http.close();
+ *   }
+ *   protected describe(): Record<string, unknown> {
+ *     return { origin: this.#http.origin };
+ *   }
+ * }
+ * ```
  */
 export abstract class JobClientBase<TRaw> implements JobClient<TRaw> {
   /** Aborted by `close()`: every wait on this client observes it. */
@@ -42,7 +73,8 @@ export abstract class JobClientBase<TRaw> implements JobClient<TRaw> {
   /**
    * Tells the client's scheduler how many requests the client runs at once (its transport's
    * `maxConcurrentRequests`): no more polls than that are admitted at once, so a due poll that
-   * waits for a slot holds no request. A subclass calls it once it has built its transport.
+   * waits for a slot holds no request. For a subclass with a transport of its own: with
+   * `createHttpTransport`, `transport.attach(this)` does this.
    */
   protected declareRequestBudget(maxConcurrentRequests: number): void {
     setRequestBudget(this, maxConcurrentRequests);

@@ -1,17 +1,20 @@
 import type { Job } from './model.js';
 import type { WaitOptions } from './options.js';
 
-/** Options of a single `getJob` call. */
+/**
+ * Options of one call that makes requests (`getJob`, `getJobs`, `cancelJob`, ONTAP's `listJobs`
+ * and job actions): its abort signal.
+ */
 export interface GetJobOptions {
   /** Aborts the request; the call then rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
-/** Options of a `cancelJob` call. */
-export interface CancelJobOptions {
-  /** Aborts the request; the call then rejects with the signal's reason. */
-  signal?: AbortSignal;
-}
+/**
+ * Options of a `cancelJob` call.
+ * @deprecated The same type as {@link GetJobOptions}: use that name.
+ */
+export type CancelJobOptions = GetJobOptions;
 
 /**
  * Limits a vendor puts on waiting, declared by its client and applied by the core poller.
@@ -50,7 +53,7 @@ export interface JobSource<TRaw = unknown> {
    * once the vendor accepted the request (the job may end later) and rejects with the vendor's
    * refusal, typically an `ApiError`.
    */
-  cancelJob?(id: string, options?: CancelJobOptions): Promise<void>;
+  cancelJob?(id: string, options?: GetJobOptions): Promise<void>;
 }
 
 /** What {@link JobSource.pollJob} answers: a snapshot, and when the vendor asks to be polled next. */

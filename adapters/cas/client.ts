@@ -8,7 +8,6 @@ import { buildQuery } from '../../src/transport/path.js';
 import { waitForJob } from '../../src/wait-for-job.js';
 import { watchJob } from '../../src/watch-job.js';
 import { closingSignalOf, setClosingSignal } from '../../src/client-closing.js';
-import { setRequestBudget } from '../../src/engine/request-budget.js';
 import { assertHuaweiId, createHuaweiTransport, huaweiJobSegment, type HuaweiClientOptions, type HuaweiTransport } from '../huawei/client-options.js';
 import { toCasJob, type CasJob } from './map.js';
 import { casJobResponseSchema, type CasJobRaw, type CasTaskRecord } from './schemas.js';
@@ -55,7 +54,7 @@ export class CasClient extends JobClientBase<CasJobRaw> {
   readonly endpoint: string;
   /** The Huawei Cloud project id the client works in. */
   readonly projectId: string;
-  readonly #transport: HuaweiTransport & { notFound: (error: unknown, jobId: string, vendor: string) => unknown };
+  readonly #transport: HuaweiTransport;
   readonly #http: HttpClient;
   readonly #pageSize: number;
   readonly #maxTasks: number;
@@ -68,9 +67,9 @@ export class CasClient extends JobClientBase<CasJobRaw> {
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new InvalidArgumentError('taskPageSize', `must be a whole number from 1 to 1000, got ${String(pageSize)}`);
     const maxTasks = options.maxTasks ?? 100_000;
     if (!Number.isInteger(maxTasks) || maxTasks < 1 || maxTasks > 1_000_000) throw new InvalidArgumentError('maxTasks', `must be a whole number from 1 to 1000000, got ${String(maxTasks)}`);
-    this.#transport = createHuaweiTransport(options, (code) => NOT_FOUND_CODES.has(code));
-    this.declareRequestBudget(this.#transport.http.maxConcurrentRequests);
+    this.#transport = createHuaweiTransport(options, 'cas', NOT_FOUND_CODES);
     this.#http = this.#transport.http;
+    this.#http.attach(this);
     this.#pageSize = pageSize;
     this.#maxTasks = maxTasks;
     this.endpoint = this.#transport.endpoint;
@@ -83,28 +82,24 @@ export class CasClient extends JobClientBase<CasJobRaw> {
    * complete list (see `maxTasks`) is refused with `InvalidResponseError`.
    */
   async getJob(jobId: string, options: CasGetJobOptions = {}): Promise<CasJob> {
-    const path = `${this.#transport.basePath}/v2/${encodeURIComponent(this.projectId)}/cas/jobs/${huaweiJobSegment(jobId)}`;
+    const path = `${this.#transport.basePath}/v2/${this.#transport.projectSegment}/cas/jobs/${huaweiJobSegment(jobId)}`;
     if (options.instanceId !== undefined) assertHuaweiId(options.instanceId, 'instanceId');
     const tasks = new Map<string, CasTaskRecord>();
     let first: CasJobRaw | undefined;
-    try {
-      // Each page must bring a task not seen yet, so this ends after `maxTasks + 1` pages at most.
-      for (let offset = 0; ; ) {
-        const query = buildQuery({ instance_id: options.instanceId, limit: this.#pageSize, offset });
-        const { status, data } = await this.#http.request({ method: 'GET', path: path + query, schema: casJobResponseSchema, signal: options.signal });
-        first ??= data;
-        const before = tasks.size;
-        for (const task of data.tasks) if (!tasks.has(task.TASK_ID)) tasks.set(task.TASK_ID, task);
-        const total = data.task_count ?? first.task_count;
-        if (total !== undefined && total > this.#maxTasks) throw this.#incomplete(status, path + query, `its task_count ${total} is above maxTasks (${this.#maxTasks})`);
-        if (tasks.size > this.#maxTasks) throw this.#incomplete(status, path + query, `its pages hold more than maxTasks (${this.#maxTasks}) tasks`);
-        if (total === undefined ? data.tasks.length < this.#pageSize : tasks.size >= total) break;
-        // Pages that end or repeat (a server that ignores `offset`) before `task_count` tasks are in.
-        if (tasks.size === before) throw this.#incomplete(status, path + query, `its pages bring no new task after ${tasks.size} of the ${total ?? '?'} tasks`);
-        offset += data.tasks.length;
-      }
-    } catch (error) {
-      throw this.#transport.notFound(error, jobId, 'cas');
+    // Each page must bring a task not seen yet, so this ends after `maxTasks + 1` pages at most.
+    for (let offset = 0; ; ) {
+      const query = buildQuery({ instance_id: options.instanceId, limit: this.#pageSize, offset });
+      const { status, data } = await this.#http.request({ method: 'GET', path: path + query, schema: casJobResponseSchema, signal: options.signal, jobId });
+      first ??= data;
+      const before = tasks.size;
+      for (const task of data.tasks) if (!tasks.has(task.TASK_ID)) tasks.set(task.TASK_ID, task);
+      const total = data.task_count ?? first.task_count;
+      if (total !== undefined && total > this.#maxTasks) throw this.#incomplete(status, path + query, `its task_count ${total} is above maxTasks (${this.#maxTasks})`);
+      if (tasks.size > this.#maxTasks) throw this.#incomplete(status, path + query, `its pages hold more than maxTasks (${this.#maxTasks}) tasks`);
+      if (total === undefined ? data.tasks.length < this.#pageSize : tasks.size >= total) break;
+      // Pages that end or repeat (a server that ignores `offset`) before `task_count` tasks are in.
+      if (tasks.size === before) throw this.#incomplete(status, path + query, `its pages bring no new task after ${tasks.size} of the ${total ?? '?'} tasks`);
+      offset += data.tasks.length;
     }
     const raw = first as CasJobRaw;
     return toCasJob({ ...raw, tasks: [...tasks.values()] });
@@ -142,7 +137,7 @@ export class CasClient extends JobClientBase<CasJobRaw> {
     // The view's waits end when this client is closed, and share its request budget.
     const closing = closingSignalOf(this);
     if (closing) setClosingSignal(view, closing);
-    setRequestBudget(view, this.#transport.http.maxConcurrentRequests);
+    this.#http.attach(view);
     return view;
   }
 }

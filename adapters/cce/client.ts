@@ -19,29 +19,25 @@ export class CceClient extends JobClientBase<CceJobRaw> {
   readonly endpoint: string;
   /** The Huawei Cloud project id the client works in. */
   readonly projectId: string;
-  readonly #transport: HuaweiTransport & { notFound: (error: unknown, jobId: string, vendor: string) => unknown };
+  readonly #transport: HuaweiTransport;
   readonly #http: HttpClient;
 
   /** @internal Use {@link createCceClient}. */
   constructor(options: CceClientOptions) {
     super();
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'must be an object');
-    this.#transport = createHuaweiTransport(options, (code) => NOT_FOUND_CODES.has(code));
-    this.declareRequestBudget(this.#transport.http.maxConcurrentRequests);
+    this.#transport = createHuaweiTransport(options, 'cce', NOT_FOUND_CODES);
     this.#http = this.#transport.http;
+    this.#http.attach(this);
     this.endpoint = this.#transport.endpoint;
     this.projectId = this.#transport.projectId;
   }
 
   /** Fetches one job; its sub-jobs become `tasks`, recursively. */
   async getJob(jobId: string, options: GetJobOptions = {}): Promise<CceJob> {
-    const path = `${this.#transport.basePath}/api/v3/projects/${encodeURIComponent(this.projectId)}/jobs/${huaweiJobSegment(jobId)}`;
-    try {
-      const { data } = await this.#http.request({ method: 'GET', path, schema: cceJobSchema, signal: options.signal });
-      return toCceJob(data);
-    } catch (error) {
-      throw this.#transport.notFound(error, jobId, 'cce');
-    }
+    const path = `${this.#transport.basePath}/api/v3/projects/${this.#transport.projectSegment}/jobs/${huaweiJobSegment(jobId)}`;
+    const { data } = await this.#http.request({ method: 'GET', path, schema: cceJobSchema, signal: options.signal, jobId });
+    return toCceJob(data);
   }
 
   protected async closeConnections(): Promise<void> {

@@ -1,8 +1,6 @@
-import { ApiError } from '../../src/errors/api-error.js';
-import { JobNotFoundError } from '../../src/errors/job-not-found-error.js';
 import { resolveClientOptions, type ClientOptions, type TlsOptions } from '../../src/transport/client-options.js';
 import { HttpClient } from '../../src/transport/http-client.js';
-import { assertPathId, encodePathSegment, parseBaseUrl } from '../../src/transport/path.js';
+import { assertPathId, encodePathSegment, parseBaseUrl, pathSegment } from '../../src/transport/path.js';
 import { createHuaweiAuthorizer, type HuaweiAuth, type HuaweiAuthorizer } from './auth.js';
 import { HUAWEI_AUTH_ERROR_CODES, parseHuaweiError } from './errors.js';
 
@@ -27,18 +25,29 @@ export interface HuaweiClientOptions extends ClientOptions {
 export const HUAWEI_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const HUAWEI_ID_HINT = 'must be letters, digits, ".", "_", ":" or "-" (at most 128)';
 
-/** @internal */
+/**
+ * What both Huawei clients share: the transport (signing, Huawei error bodies, gateway auth codes,
+ * and what a missing job is, so a request that names its `jobId` rejects with `JobNotFoundError`),
+ * the project, and who is calling.
+ * @internal
+ */
 export interface HuaweiTransport {
   http: HttpClient;
   /** The endpoint's origin and base path. */
   endpoint: string;
   basePath: string;
   projectId: string;
+  /** The project id as a path segment. */
+  projectSegment: string;
   authorizer: HuaweiAuthorizer;
 }
 
-/** Validates the options and builds the transport both Huawei clients share. @internal */
-export function createHuaweiTransport(options: HuaweiClientOptions, isNotFoundCode: (code: string) => boolean): HuaweiTransport & { notFound: (error: unknown, jobId: string, vendor: string) => unknown } {
+/**
+ * Validates the options and builds the transport both Huawei clients share. Besides a 404 (not
+ * the gateway's own), an answer with one of `notFoundCodes` says the job does not exist.
+ * @internal
+ */
+export function createHuaweiTransport(options: HuaweiClientOptions, vendor: string, notFoundCodes: ReadonlySet<string>): HuaweiTransport {
   const { origin, basePath, host } = parseBaseUrl(options.endpoint, 'endpoint');
   assertPathId(options.projectId, 'projectId', HUAWEI_ID, HUAWEI_ID_HINT);
   const clock = options.clock ?? (() => new Date());
@@ -52,30 +61,26 @@ export function createHuaweiTransport(options: HuaweiClientOptions, isNotFoundCo
     secrets: authorizer.secrets,
     parseErrorBody: parseHuaweiError,
     isAuthError: (details) => details.vendorCode !== undefined && HUAWEI_AUTH_ERROR_CODES.has(details.vendorCode),
+    vendor,
+    isNotFound: ({ vendorCode: code }, status) => {
+      // A 404 from the gateway itself (APIGW.0101: no such API) means a wrong endpoint, not a missing job.
+      const gateway = code?.startsWith('APIGW.') ?? false;
+      return (status === 404 && !gateway) || (code !== undefined && notFoundCodes.has(code));
+    },
   });
   return {
     http,
     endpoint: origin + basePath,
     basePath,
     projectId: options.projectId,
+    projectSegment: encodePathSegment(options.projectId),
     authorizer,
-    notFound: (error, jobId, vendor) => {
-      if (!(error instanceof ApiError) || error.name === 'AuthenticationError') return error;
-      const code = error.vendorCode;
-      // A 404 from the gateway itself (APIGW.0101: no such API) means a wrong endpoint, not a missing job.
-      const gateway = code?.startsWith('APIGW.') ?? false;
-      if ((error.status === 404 && !gateway) || (code !== undefined && isNotFoundCode(code))) {
-        return new JobNotFoundError({ vendor, jobId, cause: error });
-      }
-      return error;
-    },
   };
 }
 
 /** Checks a job id and encodes it as one path segment. @internal */
 export function huaweiJobSegment(jobId: string): string {
-  assertPathId(jobId, 'jobId', HUAWEI_ID, HUAWEI_ID_HINT);
-  return encodePathSegment(jobId);
+  return pathSegment(jobId, 'jobId', HUAWEI_ID, HUAWEI_ID_HINT);
 }
 
 /** Checks an optional id that goes into a query. @internal */

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { encodePathSegment } from '../../src/transport/path.js';
 
 /** The algorithm name of Huawei's API gateway signing. */
 export const SDK_SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
@@ -36,11 +37,6 @@ export function formatSdkDate(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
-/** RFC 3986 encoding, as the gateway does it: unreserved `A-Za-z0-9-_.~` kept, upper-case hex. */
-export function encodeRfc3986(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
 function decode(text: string): string {
   try {
     return decodeURIComponent(text);
@@ -53,7 +49,7 @@ function decode(text: string): string {
 export function canonicalUri(path: string): string {
   const encoded = path
     .split('/')
-    .map((segment) => encodeRfc3986(decode(segment)))
+    .map((segment) => encodePathSegment(decode(segment)))
     .join('/');
   return encoded.endsWith('/') ? encoded : `${encoded}/`;
 }
@@ -72,7 +68,7 @@ export function canonicalQuery(query: SignableRequest['query']): string {
   } else if (query) {
     for (const [key, value] of Object.entries(query)) pairs.set(key, typeof value === 'string' ? [value] : [...value]);
   }
-  const encoded = [...pairs.entries()].map(([key, values]) => [encodeRfc3986(key), values.map(encodeRfc3986).sort(compare)] as const);
+  const encoded = [...pairs.entries()].map(([key, values]) => [encodePathSegment(key), values.map(encodePathSegment).sort(compare)] as const);
   encoded.sort(([a], [b]) => compare(a, b));
   return encoded.flatMap(([key, values]) => values.map((value) => `${key}=${value}`)).join('&');
 }

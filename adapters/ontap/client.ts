@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { JobClientBase } from '../../src/client-base.js';
-import { ApiError } from '../../src/errors/api-error.js';
 import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
 import { InvalidResponseError } from '../../src/errors/invalid-response-error.js';
-import { JobNotFoundError } from '../../src/errors/job-not-found-error.js';
 import type { GetJobOptions, WaitPolicy } from '../../src/job-client.js';
 import { resolveClientOptions, type ClientOptions, type TlsOptions } from '../../src/transport/client-options.js';
 import { HttpClient } from '../../src/transport/http-client.js';
-import { assertPathId, buildQuery, encodePathSegment, parseBaseUrl, resolvePathUnder, type QueryValue } from '../../src/transport/path.js';
+import { assertPathId, buildQuery, parseBaseUrl, pathSegment, resolvePathUnder, type QueryValue } from '../../src/transport/path.js';
 import { toOntapJob, type OntapJob } from './map.js';
 import {
   ontapErrorResponseSchema,
@@ -51,11 +49,11 @@ export interface OntapJobQuery {
   order_by?: string | readonly string[];
 }
 
-/** Options of the job actions and of `listJobs`. */
-export interface OntapRequestOptions {
-  /** Aborts the request when signalled. */
-  signal?: AbortSignal;
-}
+/**
+ * Options of the job actions and of `listJobs`.
+ * @deprecated The same type as `GetJobOptions` (from `jobwait`): use that name.
+ */
+export type OntapRequestOptions = GetJobOptions;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The longest path and query of one batched request: well within what servers and proxies take. */
@@ -92,13 +90,15 @@ export class OntapClient extends JobClientBase<OntapJobRaw> {
     this.#http = new HttpClient({
       origin,
       host,
+      basePath,
+      vendor: 'ontap',
       options: resolveClientOptions(options),
       tls: options.tls,
       authorize: () => ({ authorization }),
       secrets: [password, basic, `${username}:${password}`],
       parseErrorBody: parseOntapError,
     });
-    this.declareRequestBudget(this.#http.maxConcurrentRequests);
+    this.#http.attach(this);
     this.baseUrl = origin + basePath;
     this.#basePath = basePath;
     this.#jobsPath = `${basePath}/api/cluster/jobs`;
@@ -109,12 +109,8 @@ export class OntapClient extends JobClientBase<OntapJobRaw> {
   /** Fetches one job. A job that does not exist (or was deleted) rejects with `JobNotFoundError`. */
   async getJob(uuid: string, options?: GetJobOptions): Promise<OntapJob> {
     const path = this.#jobPath(uuid);
-    try {
-      const { data } = await this.#http.request({ method: 'GET', path, schema: ontapJobSchema, signal: options?.signal });
-      return toOntapJob(data);
-    } catch (error) {
-      throw notFound(error, uuid);
-    }
+    const { data } = await this.#http.request({ method: 'GET', path, schema: ontapJobSchema, signal: options?.signal, jobId: uuid });
+    return toOntapJob(data);
   }
 
   /**
@@ -125,7 +121,7 @@ export class OntapClient extends JobClientBase<OntapJobRaw> {
    * for await (const job of ontap.listJobs({ state: 'running|queued', order_by: 'start_time desc' })) console.log(job.id);
    * ```
    */
-  async *listJobs(query: OntapJobQuery = {}, options?: OntapRequestOptions): AsyncIterableIterator<OntapJob> {
+  async *listJobs(query: OntapJobQuery = {}, options?: GetJobOptions): AsyncIterableIterator<OntapJob> {
     if (typeof query !== 'object' || query === null) throw new InvalidArgumentError('query', 'must be an object');
     for await (const record of this.#records(this.#jobsPath + buildQuery(withListedFields(query)), options?.signal)) yield toOntapJob(record);
   }
@@ -157,17 +153,17 @@ export class OntapClient extends JobClientBase<OntapJobRaw> {
   }
 
   /** Asks ONTAP to cancel a job. The job then ends as success or failure. ONTAP's refusals (458784: cancel not supported) arrive as `ApiError.vendorCode`. */
-  cancelJob(uuid: string, options?: OntapRequestOptions): Promise<void> {
+  cancelJob(uuid: string, options?: GetJobOptions): Promise<void> {
     return this.#action(uuid, 'cancel', options);
   }
 
   /** Asks ONTAP to pause a job (458783: pause not supported). */
-  pauseJob(uuid: string, options?: OntapRequestOptions): Promise<void> {
+  pauseJob(uuid: string, options?: GetJobOptions): Promise<void> {
     return this.#action(uuid, 'pause', options);
   }
 
   /** Asks ONTAP to resume a paused job. */
-  resumeJob(uuid: string, options?: OntapRequestOptions): Promise<void> {
+  resumeJob(uuid: string, options?: GetJobOptions): Promise<void> {
     return this.#action(uuid, 'resume', options);
   }
 
@@ -187,20 +183,15 @@ export class OntapClient extends JobClientBase<OntapJobRaw> {
     return { baseUrl: this.baseUrl, username: this.#username };
   }
 
-  async #action(uuid: string, action: 'cancel' | 'pause' | 'resume', options: OntapRequestOptions | undefined): Promise<void> {
+  async #action(uuid: string, action: 'cancel' | 'pause' | 'resume', options: GetJobOptions | undefined): Promise<void> {
     const path = `${this.#jobPath(uuid)}?action=${action}`;
-    try {
-      // Idempotent in effect: a second cancel, pause or resume changes nothing more, so one lost on a
-      // stale kept-alive socket (or answered 502/504) may go again.
-      await this.#http.request({ method: 'PATCH', path, schema: z.unknown(), signal: options?.signal, idempotent: true });
-    } catch (error) {
-      throw notFound(error, uuid);
-    }
+    // Idempotent in effect: a second cancel, pause or resume changes nothing more, so one lost on a
+    // stale kept-alive socket (or answered 502/504) may go again.
+    await this.#http.request({ method: 'PATCH', path, schema: z.unknown(), signal: options?.signal, idempotent: true, jobId: uuid });
   }
 
   #jobPath(uuid: string): string {
-    assertPathId(uuid, 'uuid', UUID, 'must be an ONTAP job UUID');
-    return `${this.#jobsPath}/${encodePathSegment(uuid)}`;
+    return `${this.#jobsPath}/${pathSegment(uuid, 'uuid', UUID, 'must be an ONTAP job UUID')}`;
   }
 
   /** Every record of a collection query, page after page; a page link that repeats a page is refused. */
@@ -314,9 +305,4 @@ function parseOntapError(body: unknown): { vendorCode?: string; vendorMessage?: 
   if (!parsed.success) return {};
   const { code, message, target } = parsed.data.error;
   return { vendorCode: code, vendorMessage: message, target };
-}
-
-function notFound(error: unknown, uuid: string): unknown {
-  if (error instanceof ApiError && error.status === 404) return new JobNotFoundError({ vendor: 'ontap', jobId: uuid, cause: error });
-  return error;
 }

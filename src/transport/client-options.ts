@@ -77,8 +77,11 @@ export interface TlsOptions {
   servername?: string;
 }
 
-/** The version in the default `User-Agent`. */
-export const VERSION = '0.1.0';
+/** package.json's `version`, put in at build time: tsup's and vitest's `define` (their configs). */
+declare const __JOBWAIT_VERSION__: string;
+
+/** The version in the default `User-Agent`: package.json's, set at build time. */
+export const VERSION: string = __JOBWAIT_VERSION__;
 
 /** Transport defaults, in one place. */
 export const CLIENT_DEFAULTS = Object.freeze({

@@ -5,54 +5,102 @@ import type { z } from 'zod';
 import { ApiError, type VendorErrorDetails } from '../errors/api-error.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { ClientClosedError } from '../errors/client-closed-error.js';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { InvalidResponseError, type ResponseIssue } from '../errors/invalid-response-error.js';
+import { JobNotFoundError } from '../errors/job-not-found-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { statusRule } from '../transient.js';
 import { RateLimitError } from '../errors/rate-limit-error.js';
 import { offAbort, onAbort } from '../abort-listeners.js';
+import { setRequestBudget } from '../engine/request-budget.js';
 import type { ResolvedClientOptions, TlsOptions } from './client-options.js';
 import { RequestLimiter } from './limiter.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
+import type { HttpTransport } from './transport.js';
 import { socketErrorCode, unreachableReason } from './unreachable.js';
 
-/** What an adapter's signer sees of a request. @internal */
+/** What an adapter's `authorize` hook sees of a request (once per attempt). */
 export interface RequestToSign {
+  /** The HTTP method (`GET`, `POST`, `PATCH`, `DELETE`). */
   method: string;
-  /** The path with its query, as sent. */
+  /** The path with its query, as sent (an absolute URL is reduced to these). */
   path: string;
   /** `host[:port]` of the origin. */
   host: string;
   /** Headers already set (lower-case names). */
   headers: Record<string, string>;
+  /** The body as sent (JSON), `''` for none. */
   body: string;
 }
 
-/** Configuration an adapter gives its transport. @internal */
-export interface HttpClientConfig {
-  origin: string;
-  host: string;
-  options: ResolvedClientOptions;
-  tls?: TlsOptions | undefined;
-  /** Adds credentials to a request: called per attempt (a retried request is signed again). */
-  authorize?: (request: RequestToSign) => Record<string, string>;
-  /** Values that must never leave the client (passwords, tokens, keys): cut out of every body, error and text, in any encoding. */
-  secrets?: readonly (string | undefined)[];
-  /** Reads the vendor's error body. */
-  parseErrorBody?: (body: unknown, headers: IncomingHttpHeaders) => VendorErrorDetails;
-  /** Whether an error answer refuses the credentials although its status is not 401/403 (gateway codes). */
-  isAuthError?: (details: VendorErrorDetails, status: number) => boolean;
+/** What an adapter tells its transport about its vendor: credentials, secrets, and how to read errors. */
+export interface TransportHooks {
+  /**
+   * The vendor's name, as a `JobNotFoundError` names it (`'acme'`).
+   * @default none: the error names the job only
+   */
+  vendor?: string | undefined;
+  /** Adds credentials to a request: called per attempt (a retried request is signed again). Returns headers (lower-case names). */
+  authorize?: ((request: RequestToSign) => Record<string, string>) | undefined;
+  /**
+   * Values that must never leave the client (passwords, tokens, keys): cut out of every body,
+   * error, warning and log line, in any encoding.
+   * @default []
+   */
+  secrets?: readonly (string | undefined)[] | undefined;
+  /**
+   * Reads the vendor's error body (parsed JSON) into the fields of `ApiError`.
+   * @default none: an error keeps its status and the status text
+   */
+  parseErrorBody?: ((body: unknown, headers: IncomingHttpHeaders) => VendorErrorDetails) | undefined;
+  /**
+   * Whether an error answer refuses the credentials although its status is not 401/403 (gateway
+   * codes): it then rejects with `AuthenticationError`.
+   * @default none: 401 and 403 only
+   */
+  isAuthError?: ((details: VendorErrorDetails, status: number) => boolean) | undefined;
+  /**
+   * Whether an error answer to a request that names its `jobId` says that job does not exist: it
+   * then rejects with `JobNotFoundError` (the `ApiError` as its `cause`), which no retry follows.
+   * Never asked about a refused credential (401, 403, or what `isAuthError` accepts).
+   * @default status === 404
+   */
+  isNotFound?: ((details: VendorErrorDetails, status: number) => boolean) | undefined;
 }
 
-/** One request. @internal */
+/** Configuration an adapter gives its transport. @internal */
+export interface HttpClientConfig extends TransportHooks {
+  origin: string;
+  host: string;
+  /** The base URL's path, for {@link HttpClient.basePath}. */
+  basePath?: string;
+  options: ResolvedClientOptions;
+  tls?: TlsOptions | undefined;
+}
+
+/** One request of an adapter. */
 export interface HttpRequest<S extends z.ZodType> {
+  /** The HTTP method. */
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** Path and query, already encoded. */
+  /**
+   * The path and query, already encoded (`/v1/tasks/abc?view=full`, sent as is), or an absolute
+   * URL on the transport's own origin (a vendor's `Operation-Location`). A URL on any other origin
+   * is refused with `InvalidArgumentError` before any request, so credentials never go elsewhere.
+   */
   path: string;
   /** Validates the body of a 2xx answer; an empty body is read as `undefined`. */
   schema: S;
+  /** A body, sent as JSON. */
   body?: unknown;
+  /** Aborts the request (and its retries); it then rejects with the signal's reason. */
   signal?: AbortSignal | undefined;
+  /**
+   * The job the request reads or acts on: an error answer that {@link TransportHooks.isNotFound}
+   * accepts then rejects with `JobNotFoundError` for this id.
+   * @default none: every error answer is an `ApiError`
+   */
+  jobId?: string | undefined;
   /**
    * Whether sending the request twice has the effect of sending it once, so it may go again after
    * a failure that may have reached the server (a reset, a stale kept-alive socket, a timeout, 502, 504).
@@ -61,10 +109,13 @@ export interface HttpRequest<S extends z.ZodType> {
   idempotent?: boolean;
 }
 
-/** A validated answer. @internal */
+/** A validated answer. */
 export interface HttpResponse<T> {
+  /** The HTTP status (2xx). */
   status: number;
+  /** The answer's headers (lower-case names). */
   headers: IncomingHttpHeaders;
+  /** The body, validated by the request's schema. */
   data: T;
 }
 
@@ -82,6 +133,7 @@ const SNIPPET_LENGTH = 512;
 /** U+FEFF, the byte order mark some servers put before a UTF-8 body. */
 const BOM = 0xfeff;
 const EMPTY = Buffer.alloc(0);
+const SLASH = 0x2f;
 /** How long a 429 without `Retry-After` pauses the client. */
 const DEFAULT_429_PAUSE_MS = 1_000;
 const ignore = (): void => {};
@@ -92,7 +144,7 @@ const ignore = (): void => {};
  * vendor error bodies turned into typed errors, and credentials that no error text can reach.
  * @internal
  */
-export class HttpClient {
+export class HttpClient implements HttpTransport {
   readonly #config: HttpClientConfig;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
@@ -126,18 +178,29 @@ export class HttpClient {
     this.#limiter = new RequestLimiter({ maxConcurrent: options.maxConcurrentRequests, requestsPerSecond: options.requestsPerSecond });
   }
 
-  /** The client's request budget (all its waits, lists and batch calls share it). */
-  get limiter(): RequestLimiter {
-    return this.#limiter;
-  }
-
   /** Requests in flight at once at most (`maxConcurrentRequests`): the scheduler admits no more polls. */
   get maxConcurrentRequests(): number {
     return this.#config.options.maxConcurrentRequests;
   }
 
+  /** The origin every request goes to (`https://host:port`). */
   get origin(): string {
     return this.#config.origin;
+  }
+
+  /** The base URL's path without its trailing `/` (`''` for none). */
+  get basePath(): string {
+    return this.#config.basePath ?? '';
+  }
+
+  /**
+   * Ties `source`'s waits to this client's request budget: the scheduler admits no more of its
+   * polls at once than `maxConcurrentRequests`, so a due poll that would queue for a slot waits
+   * in the scheduler, holding nothing. Returns `source`.
+   */
+  attach<T extends object>(source: T): T {
+    setRequestBudget(source, this.#config.options.maxConcurrentRequests);
+    return source;
   }
 
   /** Logs a warning through the client's logger (or Node's process warnings when it has none). */
@@ -147,13 +210,9 @@ export class HttpClient {
     else process.emitWarning(this.#redact(message), { code: 'JOBWAIT_WARNING' });
   }
 
-  /** Cuts every known secret out of a text. */
-  redact(text: string): string {
-    return this.#redact(text);
-  }
-
   /** Sends a request, retrying transient failures, and validates the answer. */
   async request<S extends z.ZodType>(request: HttpRequest<S>): Promise<HttpResponse<z.infer<S>>> {
+    if (request.path.charCodeAt(0) !== SLASH) request = this.#onOrigin(request);
     const { options } = this.#config;
     if (options.retries === 0) return this.#attempt(request);
     // Most requests succeed at once: the first attempt goes without p-retry's machinery. Measured
@@ -200,6 +259,22 @@ export class HttpClient {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  /** An absolute URL reduced to its path and query, when it is on this client's origin; else refused. */
+  #onOrigin<S extends z.ZodType>(request: HttpRequest<S>): HttpRequest<S> {
+    let url: URL | undefined;
+    try {
+      url = new URL(request.path);
+    } catch {
+      url = undefined;
+    }
+    const origin = this.#config.origin;
+    if (url === undefined) throw new InvalidArgumentError('path', `must be a path (/…) or an absolute URL on ${origin}`);
+    // Only the origin of the refused URL is quoted: its path or user info may carry anything.
+    if (url.origin !== origin) throw new InvalidArgumentError('path', `must stay on ${origin}: a URL on ${this.#redact(url.origin)} is refused, so the client's credentials go nowhere else`);
+    if (url.username || url.password) throw new InvalidArgumentError('path', 'must not carry credentials');
+    return { ...request, path: url.pathname + url.search };
   }
 
   #shouldRetry(error: unknown, request: HttpRequest<z.ZodType>): boolean {
@@ -293,7 +368,7 @@ export class HttpClient {
     });
 
     // An error answer keeps its status (a huge 503 page stays transient); only its body is dropped.
-    if (status < 200 || status > 299) throw this.#apiError(request.method, url, status, responseHeaders, raw ?? EMPTY);
+    if (status < 200 || status > 299) throw this.#apiError(request, url, status, responseHeaders, raw ?? EMPTY);
     if (raw === undefined) {
       throw new InvalidResponseError({ status, method: request.method, url, reason: `the body is larger than maxResponseBytes (${options.maxResponseBytes} bytes)` });
     }
@@ -321,7 +396,8 @@ export class HttpClient {
     return { status, headers: responseHeaders, data: parsed.data as z.infer<S> };
   }
 
-  #apiError(method: string, url: string, status: number, headers: IncomingHttpHeaders, raw: Buffer): ApiError {
+  #apiError(request: HttpRequest<z.ZodType>, url: string, status: number, headers: IncomingHttpHeaders, raw: Buffer): ApiError | JobNotFoundError {
+    const { method, jobId } = request;
     let details: VendorErrorDetails = {};
     let json: unknown;
     try {
@@ -353,8 +429,11 @@ export class HttpClient {
     if (status === 429 || (options.retryAfterMs !== undefined && statusRule(status).transient)) {
       this.#limiter.pause(Math.min(options.retryAfterMs ?? DEFAULT_429_PAUSE_MS, this.#config.options.maxClientPauseMs));
     }
-    if (status === 429) return new RateLimitError(options);
-    return new ApiError(options);
+    const error = status === 429 ? new RateLimitError(options) : new ApiError(options);
+    if (jobId !== undefined && (this.#config.isNotFound ?? isNotFoundStatus)(details, status)) {
+      return new JobNotFoundError({ vendor: this.#config.vendor, jobId, cause: error });
+    }
+    return error;
   }
 
   #networkError(method: string, url: string, unsafe: unknown, timedOut: boolean): NetworkError {
@@ -424,6 +503,11 @@ function mayResend(request: HttpRequest<z.ZodType>, error: NetworkError | ApiErr
 /** Whether the request of a network failure never left this machine (DNS, a refused connection). */
 function neverReached(error: NetworkError): boolean {
   return unreachableReason(socketErrorCode(error.cause)) !== undefined;
+}
+
+/** What a not-found answer is unless an adapter says otherwise. */
+function isNotFoundStatus(_details: VendorErrorDetails, status: number): boolean {
+  return status === 404;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

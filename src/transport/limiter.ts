@@ -29,16 +29,6 @@ export class RequestLimiter {
     this.#intervalMs = options.requestsPerSecond === undefined ? 0 : 1000 / options.requestsPerSecond;
   }
 
-  /** Requests holding a slot now. */
-  get active(): number {
-    return this.#active;
-  }
-
-  /** Until when (in `performance.now()` time) the client is paused; 0 when it is not. */
-  get pausedUntil(): number {
-    return this.#pausedUntil > performance.now() ? this.#pausedUntil : 0;
-  }
-
   /** Pauses every request of the client for `ms` (a longer pause already set is kept). */
   pause(ms: number): void {
     this.#pausedUntil = Math.max(this.#pausedUntil, performance.now() + ms);

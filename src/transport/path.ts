@@ -16,9 +16,29 @@ export function assertPathId(id: unknown, argument = 'id', pattern?: RegExp, pat
   if (pattern && !pattern.test(id)) throw new InvalidArgumentError(argument, `${patternHint ?? `must match ${String(pattern)}`}, got ${JSON.stringify(id.slice(0, 80))}`);
 }
 
-/** Percent-encodes one path segment strictly (RFC 3986 unreserved characters stay): no id can reach another path or add a query. */
+/**
+ * Percent-encodes one path segment strictly (RFC 3986 unreserved characters stay, upper-case hex):
+ * no id can reach another path or add a query. The one RFC 3986 encoder (the Huawei signer's
+ * canonical form uses it too).
+ */
 export function encodePathSegment(segment: string): string {
   return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * Checks an id that goes into a URL path and percent-encodes it as one path segment, so no id can
+ * reach another path or add a query. The id must be a non-empty string of at most 256 characters,
+ * without control characters, not `.` or `..`, and match `pattern` when one is given; otherwise
+ * this throws `InvalidArgumentError` (naming `argument`), before any request.
+ *
+ * @param id - the id, as the caller gave it
+ * @param argument - the argument's name in the error
+ * @param pattern - a pattern the id must also match
+ * @param patternHint - what the error says when the pattern does not match
+ */
+export function pathSegment(id: unknown, argument = 'id', pattern?: RegExp, patternHint?: string): string {
+  assertPathId(id, argument, pattern, patternHint);
+  return encodePathSegment(id);
 }
 
 /** A query value as given, or a list joined with `|` (ONTAP's "any of"). */

@@ -64,6 +64,24 @@ describe('the built package, imported through its exports map as a consumer woul
     }
   });
 
+  test("both builds send package.json's version in the default User-Agent", async () => {
+    const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+    // One request to a loopback server that records the header; the client comes from the entry.
+    const body = (load: string): string => `(async () => {
+      const { createServer } = require('node:http');
+      const { createOntapClient } = ${load};
+      const server = createServer((request, response) => { response.writeHead(404).end(); console.log(request.headers['user-agent']); });
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const client = createOntapClient({ baseUrl: 'http://127.0.0.1:' + server.address().port, auth: { username: 'u', password: 'p' }, retry: false });
+      await client.getJob('1cd8a442-86d1-11e0-ae1c-123478563412').catch(() => {});
+      await client.close();
+      server.close();
+    })()`;
+    const cjs = await run(process.execPath, ['-e', body("require('jobwait/ontap')")], { cwd: root });
+    const esm = await run(process.execPath, ['--input-type=module', '-e', `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); ${body("await import('jobwait/ontap')")}`], { cwd: root });
+    expect([cjs.stdout.trim(), esm.stdout.trim()]).toEqual([`jobwait/${version}`, `jobwait/${version}`]);
+  });
+
   // msw's own CommonJS build requires an ES module, so `jobwait/testing` from CommonJS needs
   // Node >= 20.19 (require(esm)); the library entries need nothing of the kind.
   test('the CommonJS entries of cas, cce and testing load', async () => {

@@ -38,3 +38,15 @@ const subPhase: string | undefined = cceJob.raw.spec?.subJobs?.[0]?.status?.phas
 // @ts-expect-error auth takes a token or an access key pair
 createCceClient({ endpoint: 'https://cce.example.com', projectId: 'p1', auth: { password: 'x' } });
 void executionStatus, taskIndex, phase, subPhase;
+
+// The transport for adapter authors: the answer is typed from the request's schema.
+import { createHttpTransport, JobClientBase, pathSegment } from 'jobwait/adapter';
+import { z } from 'zod';
+
+const http = createHttpTransport({ vendor: 'acme', baseUrl: 'https://acme.example.com', secrets: ['t'], isNotFound: (details, status) => status === 404 || details.vendorCode === 'GONE' });
+const answer = await http.request({ method: 'GET', path: `${http.basePath}/tasks/${pathSegment('a')}`, schema: z.object({ status: z.string() }), jobId: 'a' });
+const taskStatus: string = answer.data.status;
+// @ts-expect-error the answer is typed from the schema: it has no such field
+answer.data.other;
+const attached: JobSource<{ n: number }> = http.attach(custom);
+void taskStatus, attached, JobClientBase;

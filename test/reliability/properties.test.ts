@@ -12,7 +12,8 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { mapCasJobState, mapCasTaskState } from '../../adapters/cas/state.js';
 import { mapCcePhase } from '../../adapters/cce/state.js';
-import { canonicalQuery, encodeRfc3986, formatSdkDate, signRequest, type SignableRequest } from '../../adapters/huawei/signer.js';
+import { canonicalQuery, formatSdkDate, signRequest, type SignableRequest } from '../../adapters/huawei/signer.js';
+import { encodePathSegment } from '../../src/transport/path.js';
 import { mapOntapState } from '../../adapters/ontap/state.js';
 import { baseDelay, jitteredDelay, planNextPoll, type Schedule } from '../../src/backoff.js';
 import { ApiError, JobTimeoutError, NetworkError, RateLimitError, waitForJob, type Job, type JobSource } from '../../src/index.js';
@@ -425,7 +426,7 @@ const signCaseArb: fc.Arbitrary<SignCase> = fc.record({
   seed: fc.integer(),
 });
 
-const pathOf = (segments: readonly string[]): string => `/${segments.map(encodeRfc3986).join('/')}`;
+const pathOf = (segments: readonly string[]): string => `/${segments.map(encodePathSegment).join('/')}`;
 
 /** The request as a caller builds it: headers and query in the given order. */
 function requestOf(c: SignCase, over: Partial<SignableRequest> = {}): SignableRequest {

@@ -5,7 +5,7 @@ import { AuthenticationError } from '../../src/errors/authentication-error.js';
 import { JobNotFoundError } from '../../src/errors/job-not-found-error.js';
 import { UnsupportedOperationError } from '../../src/errors/unsupported-operation-error.js';
 import { WaitAbortedError } from '../../src/errors/wait-aborted-error.js';
-import type { CancelJobOptions, JobSource } from '../../src/job-client.js';
+import type { GetJobOptions, JobSource } from '../../src/job-client.js';
 import type { Job } from '../../src/model.js';
 import { waitForJob } from '../../src/wait-for-job.js';
 import { watchJob } from '../../src/watch-job.js';
@@ -29,7 +29,7 @@ function cancellable(options: { afterCancel?: Job[]; refuse?: Error } = {}) {
       return afterCancel[Math.min(n - cancelledAtPoll - 1, afterCancel.length - 1)] as Job;
     },
   ]);
-  const cancelJob = vi.fn(async (_id: string, _options?: CancelJobOptions): Promise<void> => {
+  const cancelJob = vi.fn(async (_id: string, _options?: GetJobOptions): Promise<void> => {
     if (options.refuse) throw options.refuse;
     cancelledAtPoll = getJob.mock.calls.length;
   });

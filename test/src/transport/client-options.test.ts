@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Agent, MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
@@ -33,8 +34,13 @@ describe('resolveClientOptions', () => {
       requestsPerSecond: undefined,
       maxClientPauseMs: 60_000,
     });
-    expect(CLIENT_DEFAULTS.userAgent).toBe('jobwait/0.1.0');
     expect(Object.isFrozen(CLIENT_DEFAULTS)).toBe(true);
+  });
+
+  it("names package.json's version in the default User-Agent", async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(VERSION).toBe(pkg.version);
+    expect(CLIENT_DEFAULTS.userAgent).toBe(`jobwait/${pkg.version}`);
   });
 
   it('takes every option given', () => {
