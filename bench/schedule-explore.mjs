@@ -3,7 +3,7 @@
 // use today (smithy, Terraform, fixed 5 s, Azure 2 s), at every duration? Same harness, same
 // simulated time, same seeded durations and jitter.
 //
-// 1. Checks that the model of jobwait's schedule (jobwaitModel, from src/backoff.ts) reproduces the
+// 1. Checks that the model of jobwait's schedule (jobwaitModel, from src/engine/backoff.ts) reproduces the
 //    real waitForJob job for job with jobwait's defaults.
 // 2. Runs a grid of candidates (factor x first delay x cap) at SEED, and lists the undominated ones.
 // 3. Re-runs the named candidates and the undominated ones at SEEDS (default 1-5) to see whether the

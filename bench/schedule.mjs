@@ -58,7 +58,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 // ended) returned true, and rejects on a timeout. The first request goes out at once.
 
 /**
- * jobwait's growth factor (SCHEDULE_CONSTANTS.factor in src/options.ts, not exported). Only names
+ * jobwait's growth factor (SCHEDULE_CONSTANTS.factor in src/engine/options.ts, not exported). Only names
  * and the model use it; bench/schedule-explore.mjs checks the model against the real waitForJob.
  */
 export const DEFAULT_FACTOR = 1.3;
@@ -79,8 +79,8 @@ export const jobwaitDefault = {
 };
 
 /**
- * jobwait's schedule with other parameters, modelled on src/backoff.ts (planNextPoll,
- * jitteredDelay) and src/watch-job.ts (pollLoop): first poll at once; delay before poll n+1 =
+ * jobwait's schedule with other parameters, modelled on src/engine/backoff.ts (planNextPoll,
+ * jitteredDelay) and src/engine/advance.ts (advanceWait): first poll at once; delay before poll n+1 =
  * min(max, min·factor^n) × (1 ± 20 % uniform), clamped to [min, max]; the last poll goes
  * min(1 s, min) before the deadline. One Math.random draw per delay, as jobwait. With jobwait's
  * defaults it reproduces waitForJob exactly (bench/schedule-explore.mjs checks that).

@@ -29,15 +29,15 @@ export { pollWait, pollWaits, readWaitState, startWait, type PollWaitOptions, ty
 export type { WaitState } from './engine/wait-state.js';
 
 // ---- for adapter authors: the client base, the model's helpers, the checkpoint, the errors' options ----
-export { JobClientBase } from './client-base.js';
-export { parseIsoDate, progressOf } from './model.js';
+export { JobClientBase } from './client/client-base.js';
+export { parseIsoDate, progressOf } from './model/job.js';
 export {
   assertCheckpoint,
   CHECKPOINT_VERSION,
   createCheckpoint,
   jobFromCheckpoint,
   type CheckpointInput,
-} from './checkpoint.js';
+} from './engine/checkpoint.js';
 export type {
   ApiErrorOptions,
   ClientClosedErrorOptions,

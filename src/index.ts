@@ -7,14 +7,14 @@
  *
  * @packageDocumentation
  */
-export { isTerminal } from './model.js';
-export type { Job, JobError, JobProgress, JobState, Task, TaskState } from './model.js';
-export type { CancelJobOptions, GetJobOptions, JobClient, JobSource, PolledJob, WaitPolicy } from './job-client.js';
-export type { WaitOptions } from './options.js';
-export type { CheckpointJob, CheckpointSchedule, CheckpointTask, WaitCheckpoint } from './checkpoint.js';
-export { waitForJob } from './wait-for-job.js';
-export { watchJob } from './watch-job.js';
-export { waitForJobs, type BatchJobSource, type JobOutcome, type WaitForJobsOptions } from './wait-for-jobs.js';
+export { isTerminal } from './model/job.js';
+export type { Job, JobError, JobProgress, JobState, Task, TaskState } from './model/job.js';
+export type { CancelJobOptions, GetJobOptions, JobClient, JobSource, PolledJob, WaitPolicy } from './client/job-client.js';
+export type { WaitOptions } from './engine/options.js';
+export type { CheckpointJob, CheckpointSchedule, CheckpointTask, WaitCheckpoint } from './engine/checkpoint.js';
+export { waitForJob } from './engine/wait-for-job.js';
+export { watchJob } from './engine/watch-job.js';
+export { waitForJobs, type BatchJobSource, type JobOutcome, type WaitForJobsOptions } from './engine/wait-for-jobs.js';
 export type { ClientOptions, RetryOptions, TlsOptions } from './transport/client-options.js';
 export type { Logger } from './transport/logger.js';
 export {

@@ -1,4 +1,4 @@
-import type { Job } from '../../src/model.js';
+import type { Job } from '../../src/model/job.js';
 import type { VendorDescriptor } from '../../src/vendor/descriptor.js';
 import { HUAWEI_FLAGS, HUAWEI_HELP, HUAWEI_SECRET_FLAGS, huaweiClientFromConfig, SIMULATED_PROJECT } from '../huawei/cli.js';
 import { createCasClient, type CasClient } from './client.js';

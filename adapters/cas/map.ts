@@ -1,4 +1,4 @@
-import { isTerminal, parseIsoDate, type Job, type JobError, type Task } from '../../src/model.js';
+import { isTerminal, parseIsoDate, type Job, type JobError, type Task } from '../../src/model/job.js';
 import type { CasJobRaw, CasTaskRecord } from './schemas.js';
 import { mapCasJobState, mapCasTaskState } from './state.js';
 

@@ -1,5 +1,5 @@
-import { asciiUpperCase } from '../../src/ascii-case.js';
-import type { JobState, TaskState } from '../../src/model.js';
+import { asciiUpperCase } from '../../src/model/ascii-case.js';
+import type { JobState, TaskState } from '../../src/model/job.js';
 
 /** ServiceStage `EXECUTION_STATUS` values and what they map to. */
 export const CAS_EXECUTION_STATES: Readonly<Record<string, JobState>> = Object.freeze({

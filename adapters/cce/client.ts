@@ -1,6 +1,6 @@
-import { JobClientBase } from '../../src/client-base.js';
+import { JobClientBase } from '../../src/client/client-base.js';
 import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
-import type { GetJobOptions } from '../../src/job-client.js';
+import type { GetJobOptions } from '../../src/client/job-client.js';
 import type { HttpClient } from '../../src/transport/http-client.js';
 import { createHuaweiTransport, huaweiJobSegment, type HuaweiClientOptions, type HuaweiTransport } from '../huawei/client-options.js';
 import { toCceJob, type CceJob } from './map.js';

@@ -1,4 +1,4 @@
-import { isTerminal, progressOf, type Job, type JobError, type Task } from '../../src/model.js';
+import { isTerminal, progressOf, type Job, type JobError, type Task } from '../../src/model/job.js';
 import { parseHuaweiTime } from '../huawei/time.js';
 import type { CceJobRaw, CceSubJobRaw } from './schemas.js';
 import { mapCcePhase } from './state.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MAX_TASK_DEPTH } from '../../src/model.js';
-import { nestsDeeperThan } from '../../src/nesting.js';
+import { MAX_TASK_DEPTH } from '../../src/model/job.js';
+import { nestsDeeperThan } from '../../src/model/nesting.js';
 
 /**
  * zod schemas of CCE's `GET /api/v3/projects/{project_id}/jobs/{job_id}`. What the adapter relies

@@ -1,5 +1,5 @@
-import { asciiLowerCase } from '../../src/ascii-case.js';
-import type { JobState } from '../../src/model.js';
+import { asciiLowerCase } from '../../src/model/ascii-case.js';
+import type { JobState } from '../../src/model/job.js';
 
 /** CCE `status.phase` values and what they map to. CCE has no others. */
 export const CCE_PHASES: Readonly<Record<string, JobState>> = Object.freeze({

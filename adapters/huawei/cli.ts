@@ -1,4 +1,4 @@
-import type { JobClient } from '../../src/job-client.js';
+import type { JobClient } from '../../src/client/job-client.js';
 import type { VendorConfigInput } from '../../src/vendor/descriptor.js';
 import type { HuaweiAuth } from './auth.js';
 import type { HuaweiClientOptions } from './client-options.js';

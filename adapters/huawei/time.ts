@@ -1,5 +1,5 @@
-import { cachedInstants } from '../../src/instant-cache.js';
-import { isoToEpochMs } from '../../src/model.js';
+import { cachedInstants } from '../../src/model/instant-cache.js';
+import { isoToEpochMs } from '../../src/model/job.js';
 
 // Go's zone name is letters (UTC, CST) or, for a zone without one, the offset again (+0800, +04);
 // `m=+0.000000001` is the monotonic clock reading Go prints for time.Now().

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { JobClientBase } from '../../src/client-base.js';
+import { JobClientBase } from '../../src/client/client-base.js';
 import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
 import { InvalidResponseError } from '../../src/errors/invalid-response-error.js';
-import type { GetJobOptions, WaitPolicy } from '../../src/job-client.js';
+import type { GetJobOptions, WaitPolicy } from '../../src/client/job-client.js';
 import { resolveClientOptions, type ClientOptions, type TlsOptions } from '../../src/transport/client-options.js';
 import { HttpClient } from '../../src/transport/http-client.js';
 import { assertPathId, buildQuery, parseBaseUrl, pathSegment, resolvePathUnder, type QueryValue } from '../../src/transport/path.js';

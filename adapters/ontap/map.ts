@@ -1,4 +1,4 @@
-import { parseIsoDate, type Job, type JobError } from '../../src/model.js';
+import { parseIsoDate, type Job, type JobError } from '../../src/model/job.js';
 import type { OntapJobRaw } from './schemas.js';
 import { mapOntapState } from './state.js';
 

@@ -1,5 +1,5 @@
-import { asciiLowerCase } from '../../src/ascii-case.js';
-import type { JobState } from '../../src/model.js';
+import { asciiLowerCase } from '../../src/model/ascii-case.js';
+import type { JobState } from '../../src/model/job.js';
 
 /** ONTAP's `state` values and what they map to. A cancelled ONTAP job ends as success or failure. */
 export const ONTAP_STATES: Readonly<Record<string, JobState>> = Object.freeze({

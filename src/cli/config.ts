@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { JobClient } from '../job-client.js';
+import type { JobClient } from '../client/job-client.js';
 import type { TlsOptions } from '../transport/client-options.js';
 import type { Logger } from '../transport/logger.js';
 import type { AnyVendorDescriptor, VendorConfigInput } from '../vendor/descriptor.js';

@@ -1,5 +1,5 @@
 import * as util from 'node:util';
-import { isTerminal, type Job, type Task } from '../model.js';
+import { isTerminal, type Job, type Task } from '../model/job.js';
 import { JobwaitError } from '../errors/index.js';
 import { errorCodeOf } from './exit-codes.js';
 import { jsonLine, terminalSafe } from './terminal-text.js';

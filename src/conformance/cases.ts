@@ -5,9 +5,9 @@ import { JobFailedError } from '../errors/job-failed-error.js';
 import { JobNotFoundError } from '../errors/job-not-found-error.js';
 import { JobTimeoutError } from '../errors/job-timeout-error.js';
 import { WaitAbortedError } from '../errors/wait-aborted-error.js';
-import type { JobClient } from '../job-client.js';
-import { isTerminal, JOB_STATES, type Job, type Task } from '../model.js';
-import type { WaitOptions } from '../options.js';
+import type { JobClient } from '../client/job-client.js';
+import { isTerminal, JOB_STATES, type Job, type Task } from '../model/job.js';
+import type { WaitOptions } from '../engine/options.js';
 import type { ConformanceCase, ConformanceFixture, ConformanceReport, ConformanceTarget } from './target.js';
 
 /** Fast polls: the fixture's jobs move one step per poll. */

@@ -1,5 +1,5 @@
-import type { JobClient } from '../job-client.js';
-import type { JobState } from '../model.js';
+import type { JobClient } from '../client/job-client.js';
+import type { JobState } from '../model/job.js';
 
 /**
  * One server for one conformance case, set up by the adapter's author (a simulator, a recorded

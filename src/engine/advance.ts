@@ -1,12 +1,12 @@
-import { planNextPoll } from '../backoff.js';
-import { toCheckpointJob } from '../checkpoint.js';
+import { planNextPoll } from './backoff.js';
+import { toCheckpointJob } from './checkpoint.js';
 import { JobCancelledError } from '../errors/job-cancelled-error.js';
 import { JobFailedError } from '../errors/job-failed-error.js';
 import { JobNotFoundError } from '../errors/job-not-found-error.js';
 import { JobTimeoutError } from '../errors/job-timeout-error.js';
-import { jobChanged } from '../job-changes.js';
-import { isTerminal, type Job } from '../model.js';
-import { isTransient, outcomeKey, retryAfterOf } from '../transient.js';
+import { jobChanged } from '../model/job-changes.js';
+import { isTerminal, type Job } from '../model/job.js';
+import { isTransient, outcomeKey, retryAfterOf } from '../errors/transient.js';
 import { lastJobOf, type WaitState } from './wait-state.js';
 
 /** What one poll of a wait brought: a snapshot of the job, or the error the poll failed with. */

@@ -1,9 +1,9 @@
-import { readCheckpoint, type WaitCheckpoint } from '../checkpoint.js';
+import { readCheckpoint, type WaitCheckpoint } from './checkpoint.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { JobNotFoundError } from '../errors/job-not-found-error.js';
-import type { GetJobOptions, JobSource } from '../job-client.js';
-import type { Job } from '../model.js';
-import { resolveWaitOptions, type WaitOptions } from '../options.js';
+import type { GetJobOptions, JobSource } from '../client/job-client.js';
+import type { Job } from '../model/job.js';
+import { resolveWaitOptions, type WaitOptions } from './options.js';
 import { advanceWait, expireWait, type AdvanceContext, type PollResult, type WaitStep } from './advance.js';
 import { pollOne } from './poll-one.js';
 import { assertSource } from './prepare.js';

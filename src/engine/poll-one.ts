@@ -1,5 +1,5 @@
-import type { GetJobOptions, JobSource, PolledJob } from '../job-client.js';
-import type { Job } from '../model.js';
+import type { GetJobOptions, JobSource, PolledJob } from '../client/job-client.js';
+import type { Job } from '../model/job.js';
 import type { PollResult } from './advance.js';
 
 /**

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error.js';
-import type { JobSource } from '../job-client.js';
-import { resolveWaitOptions, type ResolvedWaitOptions, type WaitOptions } from '../options.js';
+import type { JobSource } from '../client/job-client.js';
+import { resolveWaitOptions, type ResolvedWaitOptions, type WaitOptions } from './options.js';
 
 /**
  * Validates the client, the id and the options of one wait (a `resumeFrom` must be this vendor's

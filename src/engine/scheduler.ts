@@ -1,12 +1,12 @@
-import { offAbort, onAbort } from '../abort-listeners.js';
-import { closingSignalOf } from '../client-closing.js';
-import { now, wallClockOffset } from '../clock.js';
+import { offAbort, onAbort } from './abort-listeners.js';
+import { closingSignalOf } from '../client/client-closing.js';
+import { now, wallClockOffset } from './clock.js';
 import { JobNotFoundError } from '../errors/job-not-found-error.js';
 import { JobTimeoutError } from '../errors/job-timeout-error.js';
 import { WaitAbortedError, type CancelOutcome } from '../errors/wait-aborted-error.js';
-import type { GetJobOptions, JobSource } from '../job-client.js';
-import type { Job } from '../model.js';
-import { MAX_TIMER_MS, type ResolvedWaitOptions } from '../options.js';
+import type { GetJobOptions, JobSource } from '../client/job-client.js';
+import type { Job } from '../model/job.js';
+import { MAX_TIMER_MS, type ResolvedWaitOptions } from './options.js';
 import { advanceWait, expireWait, withoutLastJob, type PollResult, type WaitEnd } from './advance.js';
 import { DueHeap } from './due-heap.js';
 import { interruptedError } from './interrupted.js';
@@ -14,7 +14,7 @@ import { pollOne } from './poll-one.js';
 import { requestBudgetOf } from './request-budget.js';
 import { ActiveWait, type Lane, type Request, type WallClock, type WaitSink } from './wait.js';
 import { initialState, lastJobOf, type WaitState } from './wait-state.js';
-import { toCheckpointJob } from '../checkpoint.js';
+import { toCheckpointJob } from './checkpoint.js';
 
 /** A source that reads many jobs in one request (ONTAP's collection query). @internal */
 interface ManySource<TRaw> extends JobSource<TRaw> {

@@ -1,6 +1,6 @@
-import { CHECKPOINT_VERSION, jobFromCheckpoint, type CheckpointSchedule, type WaitCheckpoint } from '../checkpoint.js';
-import type { Job } from '../model.js';
-import type { ResolvedWaitOptions } from '../options.js';
+import { CHECKPOINT_VERSION, jobFromCheckpoint, type CheckpointSchedule, type WaitCheckpoint } from './checkpoint.js';
+import type { Job } from '../model/job.js';
+import type { ResolvedWaitOptions } from './options.js';
 
 /**
  * The whole state of one wait: a plain, JSON-safe object, and the checkpoint that `onCheckpoint`

@@ -1,9 +1,9 @@
-import type { Job } from '../model.js';
-import type { ResolvedWaitOptions } from '../options.js';
+import type { Job } from '../model/job.js';
+import type { ResolvedWaitOptions } from './options.js';
 import type { WaitEnd } from './advance.js';
 import type { Due } from './due-heap.js';
 import type { WaitState } from './wait-state.js';
-import type { WaitCheckpoint } from '../checkpoint.js';
+import type { WaitCheckpoint } from './checkpoint.js';
 
 /** Where a wait of the scheduler stands. @internal */
 export type Phase =

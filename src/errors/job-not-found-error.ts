@@ -1,4 +1,4 @@
-import type { Job } from '../model.js';
+import type { Job } from '../model/job.js';
 import { brand, JobwaitError } from './jobwait-error.js';
 import { describeJob, describeLastState } from './describe.js';
 

@@ -1,4 +1,4 @@
-import { isTerminal, type Job } from '../model.js';
+import { isTerminal, type Job } from '../model/job.js';
 import { brand, JobwaitError } from './jobwait-error.js';
 import { describeJob, describeLastState, truncate } from './describe.js';
 

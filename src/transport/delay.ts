@@ -1,4 +1,4 @@
-import { offAbort, onAbort } from '../abort-listeners.js';
+import { offAbort, onAbort } from '../engine/abort-listeners.js';
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts; leaves no timer or listener. @internal */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,4 +1,4 @@
-import { offAbort, onAbort } from '../abort-listeners.js';
+import { offAbort, onAbort } from '../engine/abort-listeners.js';
 import { delay } from './delay.js';
 
 /** Settings of a client's request budget. */

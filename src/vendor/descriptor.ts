@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'msw';
 import type { ZodType } from 'zod';
-import type { JobClient } from '../job-client.js';
-import type { Job, JobState } from '../model.js';
+import type { JobClient } from '../client/job-client.js';
+import type { Job, JobState } from '../model/job.js';
 import type { ClientOptions, TlsOptions } from '../transport/client-options.js';
 import type { Logger } from '../transport/logger.js';
 

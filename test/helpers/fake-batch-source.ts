@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
-import type { GetJobOptions, WaitPolicy } from '../../src/job-client.js';
-import type { Job, JobState } from '../../src/model.js';
-import type { BatchJobSource } from '../../src/wait-for-jobs.js';
+import type { GetJobOptions, WaitPolicy } from '../../src/client/job-client.js';
+import type { Job, JobState } from '../../src/model/job.js';
+import type { BatchJobSource } from '../../src/engine/wait-for-jobs.js';
 import { fakeJob } from './fake-source.js';
 
 /** A snapshot of the fake vendor's job `id`; each call gets a fresh `raw`. */

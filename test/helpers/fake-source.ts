@@ -1,6 +1,6 @@
 import { afterEach, aroundEach, beforeEach, vi } from 'vitest';
-import type { GetJobOptions, JobSource, WaitPolicy } from '../../src/job-client.js';
-import type { Job, JobState, Task } from '../../src/model.js';
+import type { GetJobOptions, JobSource, WaitPolicy } from '../../src/client/job-client.js';
+import type { Job, JobState, Task } from '../../src/model/job.js';
 
 /** A snapshot of the fake vendor's job `job-1`; each call gets a fresh `raw`. */
 export function fakeJob(state: JobState, over: Partial<Job> = {}): Job {

@@ -15,10 +15,10 @@ import { mapCcePhase } from '../../adapters/cce/state.js';
 import { canonicalQuery, formatSdkDate, signRequest, type SignableRequest } from '../../adapters/huawei/signer.js';
 import { encodePathSegment } from '../../src/transport/path.js';
 import { mapOntapState } from '../../adapters/ontap/state.js';
-import { baseDelay, jitteredDelay, planNextPoll, type Schedule } from '../../src/backoff.js';
+import { baseDelay, jitteredDelay, planNextPoll, type Schedule } from '../../src/engine/backoff.js';
 import { ApiError, JobTimeoutError, NetworkError, RateLimitError, waitForJob, type Job, type JobSource } from '../../src/index.js';
-import { JOB_STATES, type JobState, type TaskState } from '../../src/model.js';
-import { MAX_TIMER_MS, SCHEDULE_CONSTANTS } from '../../src/options.js';
+import { JOB_STATES, type JobState, type TaskState } from '../../src/model/job.js';
+import { MAX_TIMER_MS, SCHEDULE_CONSTANTS } from '../../src/engine/options.js';
 import { CAS_EXECUTION_TABLE } from '../fixtures/vendor-examples.js';
 
 /** A small seeded generator (mulberry32), so a counterexample replays exactly. */

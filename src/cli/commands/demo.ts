@@ -1,5 +1,5 @@
-import type { JobClient } from '../../job-client.js';
-import type { Job } from '../../model.js';
+import type { JobClient } from '../../client/job-client.js';
+import type { Job } from '../../model/job.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { chooseMode, formatElapsed, Reporter, type Outcome } from '../output.js';

@@ -1,4 +1,4 @@
-import { isTerminal, type Job } from '../../model.js';
+import { isTerminal, type Job } from '../../model/job.js';
 import { JobCancelledError, JobFailedError, JobNotFoundError, JobTimeoutError, WaitAbortedError } from '../../errors/index.js';
 import { createClientFromConfig, parseVendor } from '../config.js';
 import type { CommandContext } from '../context.js';

@@ -5,7 +5,7 @@ import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobNotFoundError, type Task } from '../../../src/index.js';
 import { CCE_DOCUMENTED_TASKS, CCE_DOCUMENTED_TEXT } from '../../fixtures/vendor-examples.js';
 import { rejectionOf } from '../../helpers/promises.js';
-import { MAX_TASK_DEPTH } from '../../../src/model.js';
+import { MAX_TASK_DEPTH } from '../../../src/model/job.js';
 import { CCE_DOCUMENTED_EXAMPLE } from '../../../adapters/cce/simulator.js';
 
 const PROJECT = 'p-123';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { rejectionOf, useOntapHarness } from '../../helpers/ontap-harness.js';
 import { type OntapClient, type OntapJob } from '../../../adapters/ontap/index.js';
-import { planNextPoll } from '../../../src/backoff.js';
-import { resolveWaitOptions, type WaitOptions } from '../../../src/options.js';
+import { planNextPoll } from '../../../src/engine/backoff.js';
+import { resolveWaitOptions, type WaitOptions } from '../../../src/engine/options.js';
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import {
   ApiError,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SHIPPED_VENDORS } from '../../../adapters/registry.js';
 import { runConformance } from '../../../src/conformance/cases.js';
 import type { ConformanceTarget } from '../../../src/conformance/target.js';
-import type { JobClient } from '../../../src/job-client.js';
+import type { JobClient } from '../../../src/client/job-client.js';
 import { defineRegistry } from '../../../src/vendor/registry.js';
 import { acmeVendor } from '../../fixtures/vendor-acme/descriptor.js';
 import { simulatorTarget } from '../../helpers/simulator-target.js';

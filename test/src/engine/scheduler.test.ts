@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { setRequestBudget } from '../../../src/engine/request-budget.js';
-import type { GetJobOptions, JobSource } from '../../../src/job-client.js';
-import type { Job } from '../../../src/model.js';
-import { waitForJob } from '../../../src/wait-for-job.js';
-import { waitForJobs } from '../../../src/wait-for-jobs.js';
-import { watchJob } from '../../../src/watch-job.js';
+import type { GetJobOptions, JobSource } from '../../../src/client/job-client.js';
+import type { Job } from '../../../src/model/job.js';
+import { waitForJob } from '../../../src/engine/wait-for-job.js';
+import { waitForJobs } from '../../../src/engine/wait-for-jobs.js';
+import { watchJob } from '../../../src/engine/watch-job.js';
 import { fakeBatchSource } from '../../helpers/fake-batch-source.js';
 import { fakeJob, flush, track, useFakeClock } from '../../helpers/fake-source.js';
 

@@ -17,7 +17,7 @@ import {
   WaitAbortedError,
 } from '../../../src/errors/index.js';
 import * as publicApi from '../../../src/index.js';
-import type { Job } from '../../../src/model.js';
+import type { Job } from '../../../src/model/job.js';
 
 const URL_ = 'https://cluster1.example.com/api/cluster/jobs/abc?fields=*';
 

@@ -8,7 +8,7 @@ import { resolveClientOptions, type ClientOptions } from '../../../src/transport
 import { HttpClient, type HttpClientConfig } from '../../../src/transport/http-client.js';
 import type { Logger } from '../../../src/transport/logger.js';
 import { parseBaseUrl } from '../../../src/transport/path.js';
-import { isTransient } from '../../../src/transient.js';
+import { isTransient } from '../../../src/errors/transient.js';
 import { rejectionOf as rejection } from '../../helpers/promises.js';
 
 const FAST_RETRY = { retries: 2, minTimeoutMs: 1, maxTimeoutMs: 20 } as const;

@@ -3,7 +3,7 @@ import { Agent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOntapClient, type OntapClient, type OntapClientOptions } from '../../../adapters/ontap/index.js';
 import { ApiError, AuthenticationError, InvalidArgumentError, InvalidResponseError, JobFailedError, JobwaitError, NetworkError } from '../../../src/errors/index.js';
-import type { Job } from '../../../src/model.js';
+import type { Job } from '../../../src/model/job.js';
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import type { Logger } from '../../../src/transport/logger.js';
 import { rejectionOf as rejection } from '../../helpers/promises.js';

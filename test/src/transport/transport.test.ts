@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ApiError, AuthenticationError, InvalidArgumentError, JobNotFoundError } from '../../../src/errors/index.js';
-import type { GetJobOptions, JobSource } from '../../../src/job-client.js';
-import type { Job } from '../../../src/model.js';
+import type { GetJobOptions, JobSource } from '../../../src/client/job-client.js';
+import type { Job } from '../../../src/model/job.js';
 import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from '../../../src/transport/transport.js';
-import { waitForJob } from '../../../src/wait-for-job.js';
+import { waitForJob } from '../../../src/engine/wait-for-job.js';
 import { rejectionOf } from '../../helpers/promises.js';
 
 /** A loopback server answering each request with the next scripted `[status, body]` (the last one holds). */

@@ -1,7 +1,7 @@
 import { expect, it, vi } from 'vitest';
-import type { Job } from '../../src/model.js';
-import { waitForJob } from '../../src/wait-for-job.js';
-import { fakeJob, fakeSource, useFakeClock } from '../helpers/fake-source.js';
+import type { Job } from '../../../src/model/job.js';
+import { waitForJob } from '../../../src/engine/wait-for-job.js';
+import { fakeJob, fakeSource, useFakeClock } from '../../helpers/fake-source.js';
 
 useFakeClock();
 

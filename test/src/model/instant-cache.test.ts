@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { cachedInstants } from '../../src/instant-cache.js';
-import { parseIsoDate } from '../../src/model.js';
+import { cachedInstants } from '../../../src/model/instant-cache.js';
+import { parseIsoDate } from '../../../src/model/job.js';
 
 describe('cachedInstants', () => {
   it('parses each text once and answers later calls from the cache', () => {

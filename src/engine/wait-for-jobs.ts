@@ -1,11 +1,11 @@
 import { offAbort, onAbort } from './abort-listeners.js';
-import type { WaitEnd } from './engine/advance.js';
-import { assertSource } from './engine/prepare.js';
-import { schedulerOf } from './engine/scheduler.js';
-import type { ActiveWait, Lane, WaitSink } from './engine/wait.js';
-import { InvalidArgumentError } from './errors/invalid-argument-error.js';
-import type { GetJobOptions, JobSource } from './job-client.js';
-import type { Job } from './model.js';
+import type { WaitEnd } from './advance.js';
+import { assertSource } from './prepare.js';
+import { schedulerOf } from './scheduler.js';
+import type { ActiveWait, Lane, WaitSink } from './wait.js';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import type { GetJobOptions, JobSource } from '../client/job-client.js';
+import type { Job } from '../model/job.js';
 import { resolveWaitOptions, type WaitOptions } from './options.js';
 
 /**

@@ -1,19 +1,19 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../src/errors/api-error.js';
-import { AuthenticationError } from '../../src/errors/authentication-error.js';
-import { InvalidResponseError } from '../../src/errors/invalid-response-error.js';
-import { JobCancelledError } from '../../src/errors/job-cancelled-error.js';
-import { JobFailedError } from '../../src/errors/job-failed-error.js';
-import { JobNotFoundError } from '../../src/errors/job-not-found-error.js';
-import { JobTimeoutError } from '../../src/errors/job-timeout-error.js';
-import { NetworkError } from '../../src/errors/network-error.js';
-import { RateLimitError } from '../../src/errors/rate-limit-error.js';
-import { WaitAbortedError } from '../../src/errors/wait-aborted-error.js';
-import type { Job } from '../../src/model.js';
-import { waitForJob } from '../../src/wait-for-job.js';
-import { SCHEDULE_CONSTANTS, WAIT_DEFAULTS } from '../../src/options.js';
-import { fakeJob, fakeSource, flush, STEADY, track, useFakeClock, type Step } from '../helpers/fake-source.js';
+import { ApiError } from '../../../src/errors/api-error.js';
+import { AuthenticationError } from '../../../src/errors/authentication-error.js';
+import { InvalidResponseError } from '../../../src/errors/invalid-response-error.js';
+import { JobCancelledError } from '../../../src/errors/job-cancelled-error.js';
+import { JobFailedError } from '../../../src/errors/job-failed-error.js';
+import { JobNotFoundError } from '../../../src/errors/job-not-found-error.js';
+import { JobTimeoutError } from '../../../src/errors/job-timeout-error.js';
+import { NetworkError } from '../../../src/errors/network-error.js';
+import { RateLimitError } from '../../../src/errors/rate-limit-error.js';
+import { WaitAbortedError } from '../../../src/errors/wait-aborted-error.js';
+import type { Job } from '../../../src/model/job.js';
+import { waitForJob } from '../../../src/engine/wait-for-job.js';
+import { SCHEDULE_CONSTANTS, WAIT_DEFAULTS } from '../../../src/engine/options.js';
+import { fakeJob, fakeSource, flush, STEADY, track, useFakeClock, type Step } from '../../helpers/fake-source.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

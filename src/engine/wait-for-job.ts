@@ -1,9 +1,9 @@
-import { schedulerOf } from './engine/scheduler.js';
-import { prepareWait } from './engine/prepare.js';
-import type { WaitEnd } from './engine/advance.js';
-import type { WaitSink } from './engine/wait.js';
-import type { JobSource } from './job-client.js';
-import type { Job } from './model.js';
+import { schedulerOf } from './scheduler.js';
+import { prepareWait } from './prepare.js';
+import type { WaitEnd } from './advance.js';
+import type { WaitSink } from './wait.js';
+import type { JobSource } from '../client/job-client.js';
+import type { Job } from '../model/job.js';
 import type { WaitOptions } from './options.js';
 
 /**

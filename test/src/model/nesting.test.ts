@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nestsDeeperThan } from '../../src/nesting.js';
+import { nestsDeeperThan } from '../../../src/model/nesting.js';
 
 const tasksOf = (node: unknown): unknown => (node as { tasks?: unknown } | null)?.tasks;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { InvalidArgumentError, JobFailedError, JobTimeoutError, WaitAbortedError } from '../../src/errors/index.js';
-import type { GetJobOptions, JobSource } from '../../src/job-client.js';
-import type { Job, JobState } from '../../src/model.js';
-import { waitForJobs } from '../../src/wait-for-jobs.js';
+import { InvalidArgumentError, JobFailedError, JobTimeoutError, WaitAbortedError } from '../../../src/errors/index.js';
+import type { GetJobOptions, JobSource } from '../../../src/client/job-client.js';
+import type { Job, JobState } from '../../../src/model/job.js';
+import { waitForJobs } from '../../../src/engine/wait-for-jobs.js';
 
 /** A fake vendor: each id plays its own list of states, one per poll; ids starting with `slow` answer after 20 ms. */
 function fleet(scripts: Record<string, JobState[]>) {

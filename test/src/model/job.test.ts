@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTerminal, JOB_STATES, parseIsoDate, progressOf, type JobState, type Task, type TaskState } from '../../src/model.js';
+import { isTerminal, JOB_STATES, parseIsoDate, progressOf, type JobState, type Task, type TaskState } from '../../../src/model/job.js';
 
 function task(state: TaskState, children: Task[] = []): Task {
   return { id: `t-${state}`, state, vendorState: state.toUpperCase(), tasks: children };

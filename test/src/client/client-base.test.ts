@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCceClient, type CceClient } from '../../adapters/cce/index.js';
-import { createOntapClient, type OntapClient } from '../../adapters/ontap/index.js';
-import { ClientClosedError, JobwaitError, waitForJob, waitForJobs, watchJob } from '../../src/index.js';
-import { startSimulator, type Simulator } from '../../src/testing/index.js';
-import { isTransient } from '../../src/transient.js';
+import { createCceClient, type CceClient } from '../../../adapters/cce/index.js';
+import { createOntapClient, type OntapClient } from '../../../adapters/ontap/index.js';
+import { ClientClosedError, JobwaitError, waitForJob, waitForJobs, watchJob } from '../../../src/index.js';
+import { startSimulator, type Simulator } from '../../../src/testing/index.js';
+import { isTransient } from '../../../src/errors/transient.js';
 
 /** A schedule whose next poll is far away: a wait that is not stopped by close() sleeps for seconds. */
 const SLOW = { minDelayMs: 5_000, maxDelayMs: 5_000, timeoutMs: 60_000 } as const;

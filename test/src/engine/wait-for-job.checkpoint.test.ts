@@ -1,14 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createCheckpoint, type WaitCheckpoint } from '../../src/checkpoint.js';
-import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
-import { JobNotFoundError } from '../../src/errors/job-not-found-error.js';
-import { JobTimeoutError } from '../../src/errors/job-timeout-error.js';
-import { NetworkError } from '../../src/errors/network-error.js';
-import { WaitAbortedError } from '../../src/errors/wait-aborted-error.js';
-import type { Job } from '../../src/model.js';
-import { waitForJob } from '../../src/wait-for-job.js';
-import { watchJob } from '../../src/watch-job.js';
-import { fakeJob as job, fakeSource, flush, STEADY, track, useFakeClock, type Step } from '../helpers/fake-source.js';
+import { createCheckpoint, type WaitCheckpoint } from '../../../src/engine/checkpoint.js';
+import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
+import { JobNotFoundError } from '../../../src/errors/job-not-found-error.js';
+import { JobTimeoutError } from '../../../src/errors/job-timeout-error.js';
+import { NetworkError } from '../../../src/errors/network-error.js';
+import { WaitAbortedError } from '../../../src/errors/wait-aborted-error.js';
+import type { Job } from '../../../src/model/job.js';
+import { waitForJob } from '../../../src/engine/wait-for-job.js';
+import { watchJob } from '../../../src/engine/watch-job.js';
+import { fakeJob as job, fakeSource, flush, STEADY, track, useFakeClock, type Step } from '../../helpers/fake-source.js';
 
 useFakeClock();
 

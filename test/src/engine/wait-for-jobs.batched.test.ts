@@ -1,21 +1,21 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../src/errors/api-error.js';
-import { AuthenticationError } from '../../src/errors/authentication-error.js';
-import { InvalidResponseError } from '../../src/errors/invalid-response-error.js';
-import { JobCancelledError } from '../../src/errors/job-cancelled-error.js';
-import { JobFailedError } from '../../src/errors/job-failed-error.js';
-import { JobNotFoundError } from '../../src/errors/job-not-found-error.js';
-import { JobTimeoutError } from '../../src/errors/job-timeout-error.js';
-import { NetworkError } from '../../src/errors/network-error.js';
-import { RateLimitError } from '../../src/errors/rate-limit-error.js';
-import { WaitAbortedError } from '../../src/errors/wait-aborted-error.js';
-import type { WaitPolicy } from '../../src/job-client.js';
-import type { Job } from '../../src/model.js';
-import { waitForJob } from '../../src/wait-for-job.js';
-import { waitForJobs, type JobOutcome, type WaitForJobsOptions } from '../../src/wait-for-jobs.js';
-import { batchJob, fakeBatchSource, type Round } from '../helpers/fake-batch-source.js';
-import { fakeJob, fakeSource, flush, STEADY, track, useFakeClock, withRealTimeGuard, type Step, type Tracked } from '../helpers/fake-source.js';
+import { ApiError } from '../../../src/errors/api-error.js';
+import { AuthenticationError } from '../../../src/errors/authentication-error.js';
+import { InvalidResponseError } from '../../../src/errors/invalid-response-error.js';
+import { JobCancelledError } from '../../../src/errors/job-cancelled-error.js';
+import { JobFailedError } from '../../../src/errors/job-failed-error.js';
+import { JobNotFoundError } from '../../../src/errors/job-not-found-error.js';
+import { JobTimeoutError } from '../../../src/errors/job-timeout-error.js';
+import { NetworkError } from '../../../src/errors/network-error.js';
+import { RateLimitError } from '../../../src/errors/rate-limit-error.js';
+import { WaitAbortedError } from '../../../src/errors/wait-aborted-error.js';
+import type { WaitPolicy } from '../../../src/client/job-client.js';
+import type { Job } from '../../../src/model/job.js';
+import { waitForJob } from '../../../src/engine/wait-for-job.js';
+import { waitForJobs, type JobOutcome, type WaitForJobsOptions } from '../../../src/engine/wait-for-jobs.js';
+import { batchJob, fakeBatchSource, type Round } from '../../helpers/fake-batch-source.js';
+import { fakeJob, fakeSource, flush, STEADY, track, useFakeClock, withRealTimeGuard, type Step, type Tracked } from '../../helpers/fake-source.js';
 
 // The batched fleet: `waitForJobs` on a client with `getJobs` polls every pending job of a round
 // with one call. These tests pin its rules on a fake batch source, in fake time.

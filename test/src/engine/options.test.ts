@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
-import type { GetJobOptions, JobSource, WaitPolicy } from '../../src/job-client.js';
-import type { Job } from '../../src/model.js';
-import { MAX_TIMER_MS, resolveWaitOptions, SCHEDULE_CONSTANTS, WAIT_DEFAULTS, type WaitOptions } from '../../src/options.js';
-import { waitForJob } from '../../src/wait-for-job.js';
-import { watchJob } from '../../src/watch-job.js';
+import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
+import type { GetJobOptions, JobSource, WaitPolicy } from '../../../src/client/job-client.js';
+import type { Job } from '../../../src/model/job.js';
+import { MAX_TIMER_MS, resolveWaitOptions, SCHEDULE_CONSTANTS, WAIT_DEFAULTS, type WaitOptions } from '../../../src/engine/options.js';
+import { waitForJob } from '../../../src/engine/wait-for-job.js';
+import { watchJob } from '../../../src/engine/watch-job.js';
 
 function job(state: Job['state'] = 'succeeded'): Job {
   return { vendor: 'fake', id: 'job-1', state, vendorState: state.toUpperCase(), tasks: [], raw: {} };

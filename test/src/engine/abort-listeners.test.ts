@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { offAbort, onAbort } from '../../src/abort-listeners.js';
+import { offAbort, onAbort } from '../../../src/engine/abort-listeners.js';
 
 describe('abort-listeners', () => {
   it('puts one listener on a signal however many callbacks listen, and removes it with the last one', () => {

@@ -1,4 +1,4 @@
-import type { Job, JobError, Task } from './model.js';
+import type { Job, JobError, Task } from './job.js';
 
 /** The part of a task that change detection compares (a `Task`, or a checkpoint's task). */
 export type ComparedTask = Pick<Task, 'id' | 'state' | 'vendorState' | 'message' | 'error'> & {

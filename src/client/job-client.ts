@@ -1,5 +1,5 @@
-import type { Job } from './model.js';
-import type { WaitOptions } from './options.js';
+import type { Job } from '../model/job.js';
+import type { WaitOptions } from '../engine/options.js';
 
 /**
  * Options of one call that makes requests (`getJob`, `getJobs`, `cancelJob`, ONTAP's `listJobs`

@@ -1,13 +1,13 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../src/errors/api-error.js';
-import { AuthenticationError } from '../../src/errors/authentication-error.js';
-import { JobNotFoundError } from '../../src/errors/job-not-found-error.js';
-import { JobTimeoutError } from '../../src/errors/job-timeout-error.js';
-import { WaitAbortedError } from '../../src/errors/wait-aborted-error.js';
-import type { Job } from '../../src/model.js';
-import { watchJob } from '../../src/watch-job.js';
-import { fakeJob, fakeSource, fakeTask, flush, useFakeClock, type Step } from '../helpers/fake-source.js';
+import { ApiError } from '../../../src/errors/api-error.js';
+import { AuthenticationError } from '../../../src/errors/authentication-error.js';
+import { JobNotFoundError } from '../../../src/errors/job-not-found-error.js';
+import { JobTimeoutError } from '../../../src/errors/job-timeout-error.js';
+import { WaitAbortedError } from '../../../src/errors/wait-aborted-error.js';
+import type { Job } from '../../../src/model/job.js';
+import { watchJob } from '../../../src/engine/watch-job.js';
+import { fakeJob, fakeSource, fakeTask, flush, useFakeClock, type Step } from '../../helpers/fake-source.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

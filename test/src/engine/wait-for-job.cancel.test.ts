@@ -1,15 +1,15 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../src/errors/api-error.js';
-import { AuthenticationError } from '../../src/errors/authentication-error.js';
-import { JobNotFoundError } from '../../src/errors/job-not-found-error.js';
-import { UnsupportedOperationError } from '../../src/errors/unsupported-operation-error.js';
-import { WaitAbortedError } from '../../src/errors/wait-aborted-error.js';
-import type { GetJobOptions, JobSource } from '../../src/job-client.js';
-import type { Job } from '../../src/model.js';
-import { waitForJob } from '../../src/wait-for-job.js';
-import { watchJob } from '../../src/watch-job.js';
-import { fakeJob as job, fakeSource, flush, STEADY, track, useFakeClock } from '../helpers/fake-source.js';
+import { ApiError } from '../../../src/errors/api-error.js';
+import { AuthenticationError } from '../../../src/errors/authentication-error.js';
+import { JobNotFoundError } from '../../../src/errors/job-not-found-error.js';
+import { UnsupportedOperationError } from '../../../src/errors/unsupported-operation-error.js';
+import { WaitAbortedError } from '../../../src/errors/wait-aborted-error.js';
+import type { GetJobOptions, JobSource } from '../../../src/client/job-client.js';
+import type { Job } from '../../../src/model/job.js';
+import { waitForJob } from '../../../src/engine/wait-for-job.js';
+import { watchJob } from '../../../src/engine/watch-job.js';
+import { fakeJob as job, fakeSource, flush, STEADY, track, useFakeClock } from '../../helpers/fake-source.js';
 
 useFakeClock();
 

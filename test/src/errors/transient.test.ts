@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, AuthenticationError, InvalidResponseError, JobNotFoundError, NetworkError, RateLimitError } from '../../src/errors/index.js';
-import { isTransient, outcomeKey, retryAfterOf, statusRule } from '../../src/transient.js';
+import { ApiError, AuthenticationError, InvalidResponseError, JobNotFoundError, NetworkError, RateLimitError } from '../../../src/errors/index.js';
+import { isTransient, outcomeKey, retryAfterOf, statusRule } from '../../../src/errors/transient.js';
 
 const api = (status: number, retryAfterMs?: number): ApiError => new ApiError({ status, method: 'GET', url: 'http://127.0.0.1/x', retryAfterMs });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jobChanged } from '../../src/job-changes.js';
-import type { Job, Task } from '../../src/model.js';
+import { jobChanged } from '../../../src/model/job-changes.js';
+import type { Job, Task } from '../../../src/model/job.js';
 
 function task(id: string, over: Partial<Task> = {}): Task {
   return { id, state: 'running', vendorState: 'RUNNING', tasks: [], ...over };

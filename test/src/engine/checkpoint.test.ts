@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { assertCheckpoint, CHECKPOINT_VERSION, createCheckpoint, jobFromCheckpoint, readCheckpoint, type CheckpointInput, type WaitCheckpoint } from '../../src/checkpoint.js';
-import { InvalidArgumentError } from '../../src/errors/invalid-argument-error.js';
-import { jobChanged } from '../../src/job-changes.js';
-import type { Job } from '../../src/model.js';
-import * as adapterApi from '../../src/adapter.js';
+import { assertCheckpoint, CHECKPOINT_VERSION, createCheckpoint, jobFromCheckpoint, readCheckpoint, type CheckpointInput, type WaitCheckpoint } from '../../../src/engine/checkpoint.js';
+import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
+import { jobChanged } from '../../../src/model/job-changes.js';
+import type { Job } from '../../../src/model/job.js';
+import * as adapterApi from '../../../src/adapter.js';
 
 /** A job with everything a snapshot keeps, and a vendor payload it must not keep. */
 function richJob(): Job<{ secretish: string }> {

@@ -1,9 +1,9 @@
-import type { WaitEnd } from './engine/advance.js';
-import { prepareWait } from './engine/prepare.js';
-import { schedulerOf, type Scheduler } from './engine/scheduler.js';
-import type { ActiveWait, WaitSink } from './engine/wait.js';
-import type { JobSource } from './job-client.js';
-import type { Job } from './model.js';
+import type { WaitEnd } from './advance.js';
+import { prepareWait } from './prepare.js';
+import { schedulerOf, type Scheduler } from './scheduler.js';
+import type { ActiveWait, WaitSink } from './wait.js';
+import type { JobSource } from '../client/job-client.js';
+import type { Job } from '../model/job.js';
 import type { ResolvedWaitOptions, WaitOptions } from './options.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readCheckpoint, type WaitCheckpoint } from './checkpoint.js';
-import { InvalidArgumentError } from './errors/invalid-argument-error.js';
-import type { WaitPolicy } from './job-client.js';
-import type { Job } from './model.js';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import type { WaitPolicy } from '../client/job-client.js';
+import type { Job } from '../model/job.js';
 
 /** Options of `waitForJob` and `watchJob`. */
 export interface WaitOptions<TRaw = unknown> {

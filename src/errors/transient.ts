@@ -1,8 +1,8 @@
-import { ApiError } from './errors/api-error.js';
-import { AuthenticationError } from './errors/authentication-error.js';
-import { JobNotFoundError } from './errors/job-not-found-error.js';
-import { JobwaitError } from './errors/jobwait-error.js';
-import { NetworkError } from './errors/network-error.js';
+import { ApiError } from './api-error.js';
+import { AuthenticationError } from './authentication-error.js';
+import { JobNotFoundError } from './job-not-found-error.js';
+import { JobwaitError } from './jobwait-error.js';
+import { NetworkError } from './network-error.js';
 
 /**
  * What an error answer's status means, in one table for the transport and the wait alike:

@@ -1,11 +1,11 @@
 import { inspect } from 'node:util';
 import { setClosingSignal } from './client-closing.js';
-import { setRequestBudget } from './engine/request-budget.js';
+import { setRequestBudget } from '../engine/request-budget.js';
 import type { GetJobOptions, JobClient, WaitPolicy } from './job-client.js';
-import type { Job } from './model.js';
-import type { WaitOptions } from './options.js';
-import { waitForJob } from './wait-for-job.js';
-import { watchJob } from './watch-job.js';
+import type { Job } from '../model/job.js';
+import type { WaitOptions } from '../engine/options.js';
+import { waitForJob } from '../engine/wait-for-job.js';
+import { watchJob } from '../engine/watch-job.js';
 
 /**
  * What every vendor client shares: waiting through the core poller, `close()` with

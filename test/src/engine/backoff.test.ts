@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { baseDelay, jitteredDelay, planNextPoll, type Schedule } from '../../src/backoff.js';
-import { SCHEDULE_CONSTANTS, WAIT_DEFAULTS } from '../../src/options.js';
+import { baseDelay, jitteredDelay, planNextPoll, type Schedule } from '../../../src/engine/backoff.js';
+import { SCHEDULE_CONSTANTS, WAIT_DEFAULTS } from '../../../src/engine/options.js';
 
 const DEFAULT: Schedule = { minDelayMs: WAIT_DEFAULTS.minDelayMs, maxDelayMs: WAIT_DEFAULTS.maxDelayMs };
 

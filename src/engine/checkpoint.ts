@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { InvalidArgumentError } from './errors/invalid-argument-error.js';
-import { truncate } from './errors/describe.js';
-import { JOB_STATES, MAX_TASK_DEPTH, type Job, type JobError, type JobState, type Task, type TaskState } from './model.js';
-import { nestsDeeperThan } from './nesting.js';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { truncate } from '../errors/describe.js';
+import { JOB_STATES, MAX_TASK_DEPTH, type Job, type JobError, type JobState, type Task, type TaskState } from '../model/job.js';
+import { nestsDeeperThan } from '../model/nesting.js';
 
 /** The checkpoint format this version of jobwait writes, and the only one it reads. */
 export const CHECKPOINT_VERSION = 2;

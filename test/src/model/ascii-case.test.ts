@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asciiLowerCase, asciiUpperCase } from '../../src/ascii-case.js';
+import { asciiLowerCase, asciiUpperCase } from '../../../src/model/ascii-case.js';
 
 describe('asciiUpperCase and asciiLowerCase', () => {
   it('fold the ASCII letters of a vendor word', () => {
