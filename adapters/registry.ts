@@ -8,11 +8,17 @@
  */
 import { defineRegistry, type VendorRegistry } from '../src/vendor/registry.js';
 import { casVendor } from './cas/descriptor.js';
-import type { CasSimulation } from './cas/simulator.js';
 import { cceVendor } from './cce/descriptor.js';
-import type { CceSimulation } from './cce/simulator.js';
 import { ontapVendor } from './ontap/descriptor.js';
+import type { CasSimulation } from './cas/simulator.js';
+import type { CceSimulation } from './cce/simulator.js';
 import type { OntapSimulation } from './ontap/simulator.js';
+
+// The simulations' public types, for the testing kit's entry (which reaches vendors only through here).
+export type { OntapSimulation, OntapJobScript, OntapStep } from './ontap/simulator.js';
+export type { CasSimulation, CasJobScript, CasStep, CasTaskScript } from './cas/simulator.js';
+export type { CceSimulation, CceJobScript, CceStep } from './cce/simulator.js';
+export type { HuaweiGatewayAuth } from './huawei/simulator-auth.js';
 
 /** The shipped vendors, in the order the CLI and the demo list them. @internal */
 export const SHIPPED_VENDORS: VendorRegistry = defineRegistry([ontapVendor, casVendor, cceVendor]);

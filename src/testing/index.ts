@@ -7,7 +7,16 @@ export { startSimulator, type Simulator, type SimulatorOptions } from './simulat
 export type { ChaosOptions, Fault, FaultMatch } from './faults.js';
 export type { RecordedRequest, SimulatorTlsOptions } from './server.js';
 export type { StepTiming, VisibilityScript } from '../simulation/lifecycle.js';
-export type { OntapSimulation, OntapJobScript, OntapStep } from '../../adapters/ontap/simulator.js';
-export type { CasSimulation, CasJobScript, CasStep, CasTaskScript } from '../../adapters/cas/simulator.js';
-export type { CceSimulation, CceJobScript, CceStep } from '../../adapters/cce/simulator.js';
-export type { HuaweiGatewayAuth } from '../../adapters/huawei/simulator-auth.js';
+export type {
+  CasJobScript,
+  CasSimulation,
+  CasStep,
+  CasTaskScript,
+  CceJobScript,
+  CceSimulation,
+  CceStep,
+  HuaweiGatewayAuth,
+  OntapJobScript,
+  OntapSimulation,
+  OntapStep,
+} from '../../adapters/registry.js';
