@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
 /** package.json's version, built into every bundle as `VERSION` (src/transport/client-options.ts). */
-const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+const { version, dependencies } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string; dependencies: Record<string, string> };
+/** Any package but the runtime dependencies (which a global install of jobwait installs). */
+const notARuntimeDependency = new RegExp(`^(?!(?:${Object.keys(dependencies).map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})(?:/|$))`);
 const define = { __JOBWAIT_VERSION__: JSON.stringify(version) };
 
 const shared: Options = {
@@ -25,8 +27,13 @@ const shared: Options = {
   define,
 };
 
-/** The `jobwait` command line (package.json "bin"): ESM only, with its shebang. */
-const cli: Options = {
+/**
+ * The `jobwait` command line (package.json "bin"): ESM only, with its shebang. The published build
+ * carries what the CLI needs beyond the runtime dependencies (msw, for `demo` and `simulate`), so a
+ * global install works with nothing else installed; `JOBWAIT_BUILD=cli` (`npm run demo`, from a
+ * clone, where msw is installed) leaves it out and builds in about a second.
+ */
+const cli = (bundleOptionalPeers: boolean): Options => ({
   entry: { cli: 'src/cli/index.ts' },
   format: ['esm'],
   target: 'node20',
@@ -42,11 +49,12 @@ const cli: Options = {
   esbuildOptions(options) {
     options.chunkNames = 'cli-chunks/[name]-[hash]';
   },
-};
+  ...(bundleOptionalPeers ? { noExternal: [notARuntimeDependency], treeshake: true } : {}),
+});
 
 // `JOBWAIT_BUILD=cli` builds the command line alone, without type declarations (`npm run demo`: a
 // couple of seconds instead of the whole build's 20-50 s).
-export default defineConfig(process.env['JOBWAIT_BUILD'] === 'cli' ? [cli] : [
+export default defineConfig(process.env['JOBWAIT_BUILD'] === 'cli' ? [cli(false)] : [
   { ...shared, format: ['esm'], dts: true },
   {
     ...shared,
@@ -71,6 +79,6 @@ export default defineConfig(process.env['JOBWAIT_BUILD'] === 'cli' ? [cli] : [
     sourcemap: false,
   },
   // The command line last, leaving the library builds' output alone. The simulator (so the optional
-  // msw peer) loads lazily, for simulate and demo.
-  cli,
+  // msw, bundled here) loads lazily, for simulate and demo.
+  cli(true),
 ]);

@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { getResponse, type RequestHandler } from 'msw';
+import type { RequestHandler } from 'msw';
 import type { Fault, FaultQueue } from './faults.js';
 import { noteReceivedBody } from '../simulation/received-body.js';
+import { loadMsw, type Msw } from './msw.js';
 
 /** A request the simulator received. */
 export interface RecordedRequest {
@@ -64,10 +65,11 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * @internal
  */
 export async function startLoopbackServer(options: LoopbackServerOptions): Promise<LoopbackServer> {
+  const msw = await loadMsw();
   const sockets = new Set<Socket>();
   let origin = '';
   const listener: RequestListener = (req, res) => {
-    handle(req, res, origin, options).catch((error: unknown) => {
+    handle(req, res, origin, options, msw).catch((error: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: `simulator error: ${error instanceof Error ? error.message : String(error)}` } }));
@@ -100,7 +102,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, origin: string, options: LoopbackServerOptions): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, origin: string, options: LoopbackServerOptions, msw: Msw): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const bytes = Buffer.concat(chunks);
@@ -163,7 +165,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, origin: string,
     ...(method === 'GET' || method === 'HEAD' || bytes.length === 0 ? {} : { body: bytes }),
   });
   noteReceivedBody(request, body);
-  const response = (await getResponse([...options.handlers()], request)) ?? notHandled(method, record.path);
+  const response = (await msw.getResponse([...options.handlers()], request)) ?? notHandled(method, record.path);
   const payload = Buffer.from(await response.arrayBuffer());
   const outHeaders: Record<string, string> = {};
   response.headers.forEach((value, name) => {

@@ -3,6 +3,7 @@ import { SHIPPED_VENDORS, type ShippedSimulations } from '../../adapters/registr
 import type { VendorSimulation } from '../vendor/descriptor.js';
 import type { VendorRegistry } from '../vendor/registry.js';
 import { FaultQueue, type ChaosOptions, type Fault } from './faults.js';
+import { loadMsw } from './msw.js';
 import { startLoopbackServer, type RecordedRequest, type SimulatorTlsOptions } from './server.js';
 
 /** Options of {@link startSimulator}. */
@@ -74,6 +75,8 @@ export async function startSimulatorWith(registry: VendorRegistry, options: Simu
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host)) throw new Error(`the simulator listens on loopback only, not ${host}`);
   for (const vendor of registry) if (MEMBERS.has(vendor.name)) throw new Error(`the vendor name ${vendor.name} is a member of the simulator`);
+  // msw first: without it, this rejects saying what to install (the vendors' simulations import it).
+  await loadMsw();
   const simulations = new Map<string, VendorSimulation>();
   for (const vendor of registry) simulations.set(vendor.name, await vendor.simulator.load());
   const faults = new FaultQueue();
