@@ -4,7 +4,7 @@ import { JobwaitError } from '../errors/index.js';
 import { errorCodeOf } from './exit-codes.js';
 import { jsonLine, terminalSafe } from './terminal-text.js';
 
-/** `tty`: a live status block; `plain`: one line per change; `json`: NDJSON on stdout. */
+/** `tty`: a live status block on stderr; `plain`: one line per change on stderr; `json`: NDJSON on stdout. */
 export type OutputMode = 'tty' | 'plain' | 'json';
 
 export interface OutStream {
@@ -19,9 +19,10 @@ export interface Io {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-export function chooseMode(json: boolean, stdout: OutStream): OutputMode {
+/** The output mode: `json` when asked; else `tty` when stderr (where progress goes) is a terminal; else `plain`. */
+export function chooseMode(json: boolean, stderr: OutStream): OutputMode {
   if (json) return 'json';
-  return stdout.isTTY ? 'tty' : 'plain';
+  return stderr.isTTY ? 'tty' : 'plain';
 }
 
 /** How a wait ended, as printed last (and as the `outcome` NDJSON line). */
@@ -100,7 +101,11 @@ export function errorJson(error: unknown): Record<string, unknown> {
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-/** Prints the snapshots and outcomes of one or more waits in the chosen mode. */
+/**
+ * Prints the snapshots and outcomes of one or more waits in the chosen mode. Progress (the live
+ * block, the plain lines) and errors go to stderr; stdout holds only the result: the outcome line,
+ * or with `--json` the NDJSON lines (each snapshot, then the outcome), so every stdout line is JSON.
+ */
 export class Reporter {
   readonly mode: OutputMode;
   readonly #io: Io;
@@ -136,7 +141,7 @@ export class Reporter {
     if (entry) entry.job = job;
     else this.#jobs.set(`${job.vendor}\u0000${job.id}`, { job, label: terminalSafe(`${job.vendor} ${job.id}`) });
     if (this.mode === 'json') this.#line({ type: 'snapshot', elapsedMs, job });
-    else if (this.mode === 'plain') this.#io.stdout.write(`${plainLine(job, elapsedMs)}\n`);
+    else if (this.mode === 'plain') this.#io.stderr.write(`${plainLine(job, elapsedMs)}\n`);
     else this.#draw();
   }
 
@@ -190,28 +195,28 @@ export class Reporter {
   #draw(final = false): void {
     if (this.mode !== 'tty') return;
     this.#frame = (this.#frame + 1) % SPINNER.length;
-    const width = Math.max(40, (this.#io.stdout.columns ?? 100) - 1);
+    const width = Math.max(40, (this.#io.stderr.columns ?? 100) - 1);
     const lines: string[] = [];
     const elapsed = formatElapsed(Date.now() - this.#started);
     for (const { job, label, outcome } of this.#jobs.values()) {
       const done = outcome !== undefined || (job !== undefined && isTerminal(job.state));
-      const mark = done ? (job?.state === 'succeeded' ? this.#style('green', '✔') : this.#style('red', '✖')) : this.#style('cyan', final ? '•' : (SPINNER[this.#frame] ?? '•'));
-      const state = job ? this.#style(STATE_STYLE[job.state] ?? 'bold', describeState(job)) : this.#style('dim', outcome ? outcome.status : 'starting');
+      const mark = done ? (job?.state === 'succeeded' ? this.#errStyle('green', '✔') : this.#errStyle('red', '✖')) : this.#errStyle('cyan', final ? '•' : (SPINNER[this.#frame] ?? '•'));
+      const state = job ? this.#errStyle(STATE_STYLE[job.state] ?? 'bold', describeState(job)) : this.#errStyle('dim', outcome ? outcome.status : 'starting');
       const progress = job?.progress ? ` ${job.progress.completed}/${job.progress.total}` : '';
       const message = oneLine(job?.error?.message ?? job?.message, 80);
-      lines.push(clip(`${mark} ${this.#style('dim', elapsed)} ${label} ${state}${progress}${message ? ` ${this.#style('dim', message)}` : ''}`, width));
+      lines.push(clip(`${mark} ${this.#errStyle('dim', elapsed)} ${label} ${state}${progress}${message ? ` ${this.#errStyle('dim', message)}` : ''}`, width));
       if (job) for (const task of flattenTasks(job.tasks, 1)) lines.push(clip(this.#taskLine(task.task, task.depth), width));
     }
     const up = this.#drawnLines > 0 ? `\x1b[${this.#drawnLines}F` : '';
-    this.#io.stdout.write(`${up}\x1b[0J${lines.join('\n')}\n`);
+    this.#io.stderr.write(`${up}\x1b[0J${lines.join('\n')}\n`);
     this.#drawnLines = lines.length;
   }
 
   #taskLine(task: Task, depth: number): string {
-    const icon = task.state === 'succeeded' ? this.#style('green', '✔') : task.state === 'failed' ? this.#style('red', '✖') : task.state === 'running' ? this.#style('cyan', '›') : this.#style('dim', '·');
+    const icon = task.state === 'succeeded' ? this.#errStyle('green', '✔') : task.state === 'failed' ? this.#errStyle('red', '✖') : task.state === 'running' ? this.#errStyle('cyan', '›') : this.#errStyle('dim', '·');
     const name = terminalSafe(task.name ?? task.type ?? task.id);
     const detail = oneLine(task.error ? `${task.error.code ? `${task.error.code} ` : ''}${task.error.message}` : task.message, 60);
-    return `${'  '.repeat(depth)}${icon} ${name} ${this.#style(STATE_STYLE[task.state] ?? 'bold', task.state)}${detail ? ` ${this.#style('dim', detail)}` : ''}`;
+    return `${'  '.repeat(depth)}${icon} ${name} ${this.#errStyle(STATE_STYLE[task.state] ?? 'bold', task.state)}${detail ? ` ${this.#errStyle('dim', detail)}` : ''}`;
   }
 }
 
