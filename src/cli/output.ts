@@ -11,6 +11,11 @@ export interface OutStream {
   write(text: string): unknown;
   isTTY?: boolean | undefined;
   columns?: number | undefined;
+  /** A terminal's height: the live block never draws more lines than it has rows. */
+  rows?: number | undefined;
+  /** A terminal's `'resize'` (SIGWINCH): the live block redraws to the new size. */
+  on?(event: 'resize', listener: () => void): unknown;
+  off?(event: 'resize', listener: () => void): unknown;
 }
 
 export interface Io {
@@ -114,8 +119,10 @@ export class Reporter {
   readonly #started = Date.now();
   readonly #jobs = new Map<string, { job?: Job; label: string; outcome?: Outcome }>();
   #frame = 0;
-  #drawnLines = 0;
+  /** The visible width of each line of the frame on screen (to move back up over it). */
+  #drawnWidths: number[] = [];
   #timer: NodeJS.Timeout | undefined;
+  readonly #redraw = (): void => this.#draw();
 
   constructor(mode: OutputMode, io: Io) {
     this.mode = mode;
@@ -129,8 +136,9 @@ export class Reporter {
     const key = `${vendor}\u0000${id}`;
     if (!this.#jobs.has(key)) this.#jobs.set(key, { label: terminalSafe(`${vendor} ${id}`) });
     if (this.mode === 'tty' && this.#timer === undefined) {
-      this.#timer = setInterval(() => this.#draw(), 100);
+      this.#timer = setInterval(this.#redraw, 100);
       this.#timer.unref();
+      this.#io.stderr.on?.('resize', this.#redraw);
       this.#draw();
     }
   }
@@ -184,19 +192,26 @@ export class Reporter {
     if (this.#timer === undefined) return;
     clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#io.stderr.off?.('resize', this.#redraw);
     this.#draw(true);
-    this.#drawnLines = 0;
+    this.#drawnWidths = [];
   }
 
   #line(value: unknown): void {
     this.#io.stdout.write(jsonLine(value));
   }
 
+  /**
+   * Draws the live block in place: back up over the last frame (as many rows as its lines take at
+   * the terminal's width now, which a resize may have changed), then the new frame, cut to the
+   * terminal's rows less one, so that no line scrolls off the screen where it could not be redrawn.
+   */
   #draw(final = false): void {
     if (this.mode !== 'tty') return;
     this.#frame = (this.#frame + 1) % SPINNER.length;
-    const width = Math.max(40, (this.#io.stderr.columns ?? 100) - 1);
-    const lines: string[] = [];
+    const columns = Math.max(2, this.#io.stderr.columns ?? 100);
+    const width = columns - 1;
+    const lines: LiveLine[] = [];
     const elapsed = formatElapsed(Date.now() - this.#started);
     for (const { job, label, outcome } of this.#jobs.values()) {
       const done = outcome !== undefined || (job !== undefined && isTerminal(job.state));
@@ -204,12 +219,13 @@ export class Reporter {
       const state = job ? this.#errStyle(STATE_STYLE[job.state] ?? 'bold', describeState(job)) : this.#errStyle('dim', outcome ? outcome.status : 'starting');
       const progress = job?.progress ? ` ${job.progress.completed}/${job.progress.total}` : '';
       const message = oneLine(job?.error?.message ?? job?.message, 80);
-      lines.push(clip(`${mark} ${this.#errStyle('dim', elapsed)} ${label} ${state}${progress}${message ? ` ${this.#errStyle('dim', message)}` : ''}`, width));
-      if (job) for (const task of flattenTasks(job.tasks, 1)) lines.push(clip(this.#taskLine(task.task, task.depth), width));
+      lines.push({ text: `${mark} ${this.#errStyle('dim', elapsed)} ${label} ${state}${progress}${message ? ` ${this.#errStyle('dim', message)}` : ''}`, task: undefined });
+      if (job) for (const task of flattenTasks(job.tasks, 1)) lines.push({ text: this.#taskLine(task.task, task.depth), task: task.task });
     }
-    const up = this.#drawnLines > 0 ? `\x1b[${this.#drawnLines}F` : '';
-    this.#io.stderr.write(`${up}\x1b[0J${lines.join('\n')}\n`);
-    this.#drawnLines = lines.length;
+    const shown = fitRows(lines, Math.max(1, (this.#io.stderr.rows ?? 24) - 1)).map((line) => clip(line, width));
+    const up = this.#drawnWidths.reduce((rows, visible) => rows + Math.max(1, Math.ceil(visible / columns)), 0);
+    this.#io.stderr.write(`${up > 0 ? `\x1b[${up}F` : ''}\x1b[0J${shown.join('\n')}\n`);
+    this.#drawnWidths = shown.map(visibleLength);
   }
 
   #taskLine(task: Task, depth: number): string {
@@ -220,15 +236,53 @@ export class Reporter {
   }
 }
 
+/** A line of the live block: a job's header (no `task`) or one of its tasks. */
+interface LiveLine {
+  text: string;
+  task: Task | undefined;
+}
+
+/** The order tasks keep their line in a short terminal: failed, then running, then the others. */
+const KEEP_FIRST: Readonly<Record<string, number>> = { failed: 0, running: 1 };
+
+/**
+ * The lines of a frame cut to `rows`: every job's header first, then as many tasks as fit (failed
+ * and running ones first, in their order), and a last line that says what was left out.
+ */
+function fitRows(lines: readonly LiveLine[], rows: number): string[] {
+  if (lines.length <= rows) return lines.map((line) => line.text);
+  const budget = rows - 1;
+  const headers = lines.filter((line) => line.task === undefined);
+  const tasks = lines.filter((line) => line.task !== undefined);
+  const keptHeaders = new Set(headers.slice(0, budget));
+  const keptTasks = new Set(
+    [...tasks]
+      .sort((a, b) => (KEEP_FIRST[a.task?.state ?? ''] ?? 2) - (KEEP_FIRST[b.task?.state ?? ''] ?? 2))
+      .slice(0, Math.max(0, budget - keptHeaders.size)),
+  );
+  const hiddenJobs = headers.length - keptHeaders.size;
+  const hiddenTasks = tasks.length - keptTasks.size;
+  const more = [hiddenJobs > 0 ? plural(hiddenJobs, 'job') : '', hiddenTasks > 0 ? plural(hiddenTasks, 'task') : ''].filter(Boolean).join(' and ');
+  const kept = lines.filter((line) => keptHeaders.has(line) || keptTasks.has(line)).map((line) => line.text);
+  return [...kept, `  … and ${more.replace(/^(\d+)/, '$1 more')}`];
+}
+
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 function flattenTasks(tasks: readonly Task[], depth: number): { task: Task; depth: number }[] {
   return tasks.flatMap((task) => [{ task, depth }, ...flattenTasks(task.tasks, depth + 1)]);
 }
 
+// eslint-disable-next-line no-control-regex
+const SGR = /\x1b\[[0-9;]*m/g;
+
+/** A line's length on screen, without its escape sequences. */
+const visibleLength = (line: string): number => line.replace(SGR, '').length;
+
 /** Cuts a line to the terminal width, ignoring the width of escape sequences. */
 function clip(line: string, width: number): string {
-  // eslint-disable-next-line no-control-regex
-  const visible = line.replace(/\x1b\[[0-9;]*m/g, '');
-  return visible.length <= width ? line : `${visible.slice(0, width - 1)}…`;
+  const visible = line.replace(SGR, '');
+  return visible.length <= width ? line : `${visible.slice(0, Math.max(0, width - 1))}…`;
 }
 
 /** A human view of one job (for `get`): the status line, then its tasks. */
