@@ -5,6 +5,7 @@ import type { ConfigContext } from './config.js';
 import type { CommandContext } from './context.js';
 import { EXIT, exitCodeFor, UsageError } from './exit-codes.js';
 import { errorLine, makeStyler, type Io } from './output.js';
+import { RetryTally } from './retries.js';
 import { terminalSafe } from './terminal-text.js';
 import { ACTIONS, actionCommand, type Action } from './commands/actions.js';
 import { demoCommand } from './commands/demo.js';
@@ -70,11 +71,13 @@ export async function main(argv: readonly string[], io: Io, signal: AbortSignal,
   const vendors = options.vendors ?? SHIPPED_VENDORS;
   try {
     const args = parseCommandLine(argv, vendors);
+    const retries = new RetryTally();
     const config: ConfigContext = {
       flags: args.flags,
       env: io.env,
       readStdin: options.readStdin ?? readProcessStdin,
-      logger: { warn: (message) => void io.stderr.write(`jobwait: warning: ${terminalSafe(message)}\n`) },
+      logger: { warn: (message) => void io.stderr.write(`jobwait: warning: ${terminalSafe(message)}\n`), debug: (_message, fields) => retries.record(fields) },
+      retries,
       vendors,
     };
     return await dispatch(args, { args, io, config, signal }, options.version ?? (() => 'unknown'));

@@ -2,6 +2,7 @@ import * as util from 'node:util';
 import { isTerminal, type Job, type Task } from '../model/job.js';
 import { JobwaitError } from '../errors/index.js';
 import { errorCodeOf } from './exit-codes.js';
+import type { RetryTally } from './retries.js';
 import { jsonLine, terminalSafe } from './terminal-text.js';
 
 /** `tty`: a live status block on stderr; `plain`: one line per change on stderr; `json`: NDJSON on stdout. */
@@ -123,12 +124,26 @@ export class Reporter {
   #drawnWidths: number[] = [];
   #timer: NodeJS.Timeout | undefined;
   readonly #redraw = (): void => this.#draw();
+  readonly #retries: RetryTally | undefined;
 
-  constructor(mode: OutputMode, io: Io) {
+  /** With `retries`, the transient failures met are shown live too (see {@link RetryTally}). */
+  constructor(mode: OutputMode, io: Io, retries?: RetryTally) {
     this.mode = mode;
     this.#io = io;
     this.#style = makeStyler(io, io.stdout);
     this.#errStyle = makeStyler(io, io.stderr);
+    this.#retries = retries;
+    retries?.listen((kind) => this.#retried(kind));
+  }
+
+  /** A transient failure was met: a `retry` NDJSON line, a plain line, or the live block's last line. */
+  #retried(kind: string): void {
+    const retries = this.#retries;
+    if (retries === undefined) return;
+    const elapsedMs = Date.now() - this.#started;
+    if (this.mode === 'json') this.#line({ type: 'retry', elapsedMs, failure: kind, retries: retries.counts() });
+    else if (this.mode === 'plain') this.#io.stderr.write(`[${formatElapsed(elapsedMs)}] retrying: ${terminalSafe(retries.summary())}\n`);
+    else this.#draw();
   }
 
   /** Registers a wait before its first snapshot (the live block shows it as "starting"). */
@@ -185,6 +200,7 @@ export class Reporter {
 
   /** Stops the live block, leaving its last frame on screen. */
   close(): void {
+    this.#retries?.listen(undefined);
     this.#stopLive();
   }
 
@@ -222,7 +238,9 @@ export class Reporter {
       lines.push({ text: `${mark} ${this.#errStyle('dim', elapsed)} ${label} ${state}${progress}${message ? ` ${this.#errStyle('dim', message)}` : ''}`, task: undefined });
       if (job) for (const task of flattenTasks(job.tasks, 1)) lines.push({ text: this.#taskLine(task.task, task.depth), task: task.task });
     }
-    const shown = fitRows(lines, Math.max(1, (this.#io.stderr.rows ?? 24) - 1)).map((line) => clip(line, width));
+    const retrying = this.#retries?.summary();
+    const rows = Math.max(1, (this.#io.stderr.rows ?? 24) - 1);
+    const shown = (retrying ? [...fitRows(lines, Math.max(1, rows - 1)), this.#errStyle('yellow', `  retrying: ${terminalSafe(retrying)}`)] : fitRows(lines, rows)).map((line) => clip(line, width));
     const up = this.#drawnWidths.reduce((rows, visible) => rows + Math.max(1, Math.ceil(visible / columns)), 0);
     this.#io.stderr.write(`${up > 0 ? `\x1b[${up}F` : ''}\x1b[0J${shown.join('\n')}\n`);
     this.#drawnWidths = shown.map(visibleLength);

@@ -354,7 +354,15 @@ export class HttpClient implements HttpTransport {
       raw = await readBody(response.body, responseHeaders, options.maxResponseBytes);
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason;
-      throw this.#networkError(request.method, url, error, timedOut);
+      const failure = this.#networkError(request.method, url, error, timedOut);
+      // An attempt that got no answer is logged as an answer is (below): one line per attempt.
+      const code = socketErrorCode(error);
+      options.logger?.debug?.(`jobwait: ${request.method} ${request.path} failed in ${Math.round(performance.now() - started)} ms: ${failure.message}`, {
+        method: request.method,
+        path: request.path,
+        code: timedOut ? 'TIMEOUT' : typeof code === 'string' ? code : 'NETWORK',
+      });
+      throw failure;
     } finally {
       clearTimeout(timer);
       if (request.signal) offAbort(request.signal, onCallerAbort);

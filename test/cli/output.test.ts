@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { Reporter, type Io } from '../../src/cli/output.js';
 import { startSimulator, type Simulator } from '../../src/testing/index.js';
-import { assertBuilt, cliPath, root } from './run-cli.js';
+import { assertBuilt, runInPty } from './run-cli.js';
 
 const PROJECT = '063a3158b1a34710b36ad208b9497d00';
 
@@ -65,23 +64,6 @@ class Screen {
       throw new Error(`unexpected escape sequence ${JSON.stringify(token)}`);
     }
   }
-}
-
-/** Runs the bin in a real pseudo-terminal (util-linux `script`), after `setup` (`stty …;`, ending in `;` or `&`) in its shell. */
-function runInPty(setup: string, args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
-  const command = `${setup} exec ${[process.execPath, cliPath, ...args].map(quote).join(' ')}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: root, env: { PATH: process.env['PATH'] ?? '', TERM: 'xterm', NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
 }
 
 /** Each frame of the live block in the raw output: the lines drawn after each `ESC[0J`. */
