@@ -6,7 +6,7 @@ import type { CommandContext } from './context.js';
 import { EXIT, exitCodeFor, UsageError } from './exit-codes.js';
 import { errorLine, makeStyler, type Io } from './output.js';
 import { RetryTally } from './retries.js';
-import { terminalSafe } from './terminal-text.js';
+import { warningPrinter } from './messages.js';
 import { ACTIONS, actionCommand, type Action } from './commands/actions.js';
 import { demoCommand } from './commands/demo.js';
 import { getCommand } from './commands/get.js';
@@ -22,6 +22,8 @@ export interface MainOptions {
   version?: () => string;
   /** Reads all of stdin (for `--password-stdin`). @default process.stdin */
   readStdin?: () => Promise<string>;
+  /** Prints a warning (once). @default a {@link warningPrinter} on stderr */
+  warn?: (message: string) => void;
 }
 
 async function readProcessStdin(): Promise<string> {
@@ -76,7 +78,7 @@ export async function main(argv: readonly string[], io: Io, signal: AbortSignal,
       flags: args.flags,
       env: io.env,
       readStdin: options.readStdin ?? readProcessStdin,
-      logger: { warn: (message) => void io.stderr.write(`jobwait: warning: ${terminalSafe(message)}\n`), debug: (_message, fields) => retries.record(fields) },
+      logger: { warn: options.warn ?? warningPrinter((text) => io.stderr.write(text)), debug: (_message, fields) => retries.record(fields) },
       retries,
       vendors,
     };

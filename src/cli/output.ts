@@ -2,6 +2,7 @@ import * as util from 'node:util';
 import { isTerminal, type Job, type Task } from '../model/job.js';
 import { JobwaitError } from '../errors/index.js';
 import { errorCodeOf } from './exit-codes.js';
+import { inCliTerms } from './messages.js';
 import type { RetryTally } from './retries.js';
 import { jsonLine, terminalSafe } from './terminal-text.js';
 
@@ -90,12 +91,12 @@ export function plainLine(job: Job, elapsedMs: number): string {
 
 /**
  * The stderr line of an error: `jobwait: JOB_FAILED: message`, never a stack; the message (which
- * may quote the server) with its control characters escaped.
+ * may quote the server) with its control characters escaped, and in the CLI's words (`--ca FILE`).
  */
 export function errorLine(error: unknown, style: StyleText): string {
   let message = error instanceof Error ? error.message : String(error);
   if (error instanceof JobwaitError && error.code === 'ABORTED') message = `interrupted. ${message}; the job itself goes on`;
-  return `${style('red', 'jobwait:')} ${errorCodeOf(error)}: ${terminalSafe(message)}\n`;
+  return `${style('red', 'jobwait:')} ${errorCodeOf(error)}: ${terminalSafe(inCliTerms(message))}\n`;
 }
 
 /** A JSON-safe view of an error: the typed error's own secret-free `toJSON`. */
