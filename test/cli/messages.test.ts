@@ -40,8 +40,9 @@ describe('the messages speak the command line, from the real bin', () => {
 
   test('a process warning in the bin is one `jobwait: warning:` line, printed once, without Node\'s prefix or --trace-warnings hint', async () => {
     const uuid = sim.ontap.addJob({ steps: [{ state: 'running', polls: 10 }, { state: 'success' }] });
-    // Emitted twice while the wait runs, as a library without a logger would.
-    const emit = "setTimeout(()=>{for(let i=0;i<2;i++)process.emitWarning('jobwait: the library says so',{code:'JOBWAIT_WARNING'})},150)";
+    // Emitted twice while the wait runs (once the bin is running: it has its signal handlers), as a library without a logger would.
+    const emit =
+      "let n=0;const t=setInterval(()=>{if(process.listenerCount('SIGINT')===0&&++n<400)return;clearInterval(t);for(let i=0;i<2;i++)process.emitWarning('jobwait: the library says so',{code:'JOBWAIT_WARNING'})},5)";
     const child = spawn(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(emit)}`, cliPath, 'wait', 'ontap', uuid, ...FAST], {
       cwd: root,
       env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', ...env(sim.url) },
