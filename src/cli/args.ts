@@ -162,7 +162,7 @@ Output:
 
 Exit codes:
   0 succeeded   1 failed   2 usage or invalid argument   3 timeout   4 not found
-  5 cancelled   6 authentication   7 other API or network error   130 interrupted
-  141 output closed (as by | head -1): the wait stopped quietly
+  5 cancelled   6 authentication   7 other API or network error   130 interrupted (Ctrl-C)
+  143 terminated (SIGTERM)   141 output closed (as by | head -1): the wait stopped quietly
 `;
 }

@@ -1,7 +1,7 @@
 import type { OutStream } from './output.js';
 
 /** A stream the CLI writes to: `process.stdout` or `process.stderr`. */
-type WriteStream = NodeJS.WritableStream & { isTTY?: boolean | undefined; columns?: number | undefined };
+type WriteStream = NodeJS.WritableStream & { isTTY?: boolean | undefined; columns?: number | undefined; rows?: number | undefined };
 
 /** stdout and stderr, watched for a reader that went away. */
 export interface WatchedOutput {
@@ -35,6 +35,11 @@ export function watchOutput(stdout: WriteStream, stderr: WriteStream, onClosed: 
     get columns() {
       return stream.columns;
     },
+    get rows() {
+      return stream.rows;
+    },
+    on: (event: 'resize', listener: () => void) => stream.on(event, listener),
+    off: (event: 'resize', listener: () => void) => stream.off(event, listener),
   });
   return {
     stdout: guard(stdout),

@@ -5,6 +5,7 @@ import type { Logger } from '../transport/logger.js';
 import type { AnyVendorDescriptor, VendorConfigInput } from '../vendor/descriptor.js';
 import { findVendor, type VendorRegistry } from '../vendor/registry.js';
 import type { Flags } from './args.js';
+import type { RetryTally } from './retries.js';
 import { UsageError } from './exit-codes.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -15,8 +16,10 @@ export interface ConfigContext {
   env: Env;
   /** Reads all of stdin (for `--password-stdin`). */
   readStdin: () => Promise<string>;
-  /** Where the clients' warnings go (stderr). */
+  /** Where the clients' warnings go (stderr), and their debug lines (counted in `retries`). */
   logger: Logger;
+  /** The transient failures the clients met, for the live display. */
+  retries: RetryTally;
   /** The vendors the command line knows (the shipped registry, or a test's). */
   vendors: VendorRegistry;
 }

@@ -13,7 +13,8 @@ import { JobwaitError, type JobwaitErrorCode } from '../errors/index.js';
  * | 5 | the job was cancelled |
  * | 6 | authentication refused (401/403) |
  * | 7 | any other API, network or response error (or the client was closed) |
- * | 130 | interrupted (Ctrl-C / SIGTERM) |
+ * | 130 | interrupted (Ctrl-C: SIGINT) |
+ * | 143 | terminated (SIGTERM) |
  * | 141 | the output was closed (`jobwait wait … \| head -1`): the wait stopped, the job's outcome is not known |
  */
 export const EXIT = Object.freeze({
@@ -25,7 +26,10 @@ export const EXIT = Object.freeze({
   CANCELLED: 5,
   AUTHENTICATION: 6,
   API_ERROR: 7,
+  /** 128 + SIGINT: Ctrl-C (or a wait aborted in-process). */
   INTERRUPTED: 130,
+  /** 128 + SIGTERM, as a shell reports a command that a SIGTERM ended. */
+  TERMINATED: 143,
   /** 128 + SIGPIPE, as a shell reports a command killed by a closed pipe. */
   OUTPUT_CLOSED: 141,
 });

@@ -5,7 +5,8 @@ import type { ConfigContext } from './config.js';
 import type { CommandContext } from './context.js';
 import { EXIT, exitCodeFor, UsageError } from './exit-codes.js';
 import { errorLine, makeStyler, type Io } from './output.js';
-import { terminalSafe } from './terminal-text.js';
+import { RetryTally } from './retries.js';
+import { warningPrinter } from './messages.js';
 import { ACTIONS, actionCommand, type Action } from './commands/actions.js';
 import { demoCommand } from './commands/demo.js';
 import { getCommand } from './commands/get.js';
@@ -21,6 +22,8 @@ export interface MainOptions {
   version?: () => string;
   /** Reads all of stdin (for `--password-stdin`). @default process.stdin */
   readStdin?: () => Promise<string>;
+  /** Prints a warning (once). @default a {@link warningPrinter} on stderr */
+  warn?: (message: string) => void;
 }
 
 async function readProcessStdin(): Promise<string> {
@@ -70,11 +73,13 @@ export async function main(argv: readonly string[], io: Io, signal: AbortSignal,
   const vendors = options.vendors ?? SHIPPED_VENDORS;
   try {
     const args = parseCommandLine(argv, vendors);
+    const retries = new RetryTally();
     const config: ConfigContext = {
       flags: args.flags,
       env: io.env,
       readStdin: options.readStdin ?? readProcessStdin,
-      logger: { warn: (message) => void io.stderr.write(`jobwait: warning: ${terminalSafe(message)}\n`) },
+      logger: { warn: options.warn ?? warningPrinter((text) => io.stderr.write(text)), debug: (_message, fields) => retries.record(fields) },
+      retries,
       vendors,
     };
     return await dispatch(args, { args, io, config, signal }, options.version ?? (() => 'unknown'));

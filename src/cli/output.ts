@@ -2,15 +2,22 @@ import * as util from 'node:util';
 import { isTerminal, type Job, type Task } from '../model/job.js';
 import { JobwaitError } from '../errors/index.js';
 import { errorCodeOf } from './exit-codes.js';
+import { inCliTerms } from './messages.js';
+import type { RetryTally } from './retries.js';
 import { jsonLine, terminalSafe } from './terminal-text.js';
 
-/** `tty`: a live status block; `plain`: one line per change; `json`: NDJSON on stdout. */
+/** `tty`: a live status block on stderr; `plain`: one line per change on stderr; `json`: NDJSON on stdout. */
 export type OutputMode = 'tty' | 'plain' | 'json';
 
 export interface OutStream {
   write(text: string): unknown;
   isTTY?: boolean | undefined;
   columns?: number | undefined;
+  /** A terminal's height: the live block never draws more lines than it has rows. */
+  rows?: number | undefined;
+  /** A terminal's `'resize'` (SIGWINCH): the live block redraws to the new size. */
+  on?(event: 'resize', listener: () => void): unknown;
+  off?(event: 'resize', listener: () => void): unknown;
 }
 
 export interface Io {
@@ -19,9 +26,10 @@ export interface Io {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-export function chooseMode(json: boolean, stdout: OutStream): OutputMode {
+/** The output mode: `json` when asked; else `tty` when stderr (where progress goes) is a terminal; else `plain`. */
+export function chooseMode(json: boolean, stderr: OutStream): OutputMode {
   if (json) return 'json';
-  return stdout.isTTY ? 'tty' : 'plain';
+  return stderr.isTTY ? 'tty' : 'plain';
 }
 
 /** How a wait ended, as printed last (and as the `outcome` NDJSON line). */
@@ -83,12 +91,12 @@ export function plainLine(job: Job, elapsedMs: number): string {
 
 /**
  * The stderr line of an error: `jobwait: JOB_FAILED: message`, never a stack; the message (which
- * may quote the server) with its control characters escaped.
+ * may quote the server) with its control characters escaped, and in the CLI's words (`--ca FILE`).
  */
 export function errorLine(error: unknown, style: StyleText): string {
   let message = error instanceof Error ? error.message : String(error);
   if (error instanceof JobwaitError && error.code === 'ABORTED') message = `interrupted. ${message}; the job itself goes on`;
-  return `${style('red', 'jobwait:')} ${errorCodeOf(error)}: ${terminalSafe(message)}\n`;
+  return `${style('red', 'jobwait:')} ${errorCodeOf(error)}: ${terminalSafe(inCliTerms(message))}\n`;
 }
 
 /** A JSON-safe view of an error: the typed error's own secret-free `toJSON`. */
@@ -100,7 +108,11 @@ export function errorJson(error: unknown): Record<string, unknown> {
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-/** Prints the snapshots and outcomes of one or more waits in the chosen mode. */
+/**
+ * Prints the snapshots and outcomes of one or more waits in the chosen mode. Progress (the live
+ * block, the plain lines) and errors go to stderr; stdout holds only the result: the outcome line,
+ * or with `--json` the NDJSON lines (each snapshot, then the outcome), so every stdout line is JSON.
+ */
 export class Reporter {
   readonly mode: OutputMode;
   readonly #io: Io;
@@ -109,14 +121,30 @@ export class Reporter {
   readonly #started = Date.now();
   readonly #jobs = new Map<string, { job?: Job; label: string; outcome?: Outcome }>();
   #frame = 0;
-  #drawnLines = 0;
+  /** The visible width of each line of the frame on screen (to move back up over it). */
+  #drawnWidths: number[] = [];
   #timer: NodeJS.Timeout | undefined;
+  readonly #redraw = (): void => this.#draw();
+  readonly #retries: RetryTally | undefined;
 
-  constructor(mode: OutputMode, io: Io) {
+  /** With `retries`, the transient failures met are shown live too (see {@link RetryTally}). */
+  constructor(mode: OutputMode, io: Io, retries?: RetryTally) {
     this.mode = mode;
     this.#io = io;
     this.#style = makeStyler(io, io.stdout);
     this.#errStyle = makeStyler(io, io.stderr);
+    this.#retries = retries;
+    retries?.listen((kind) => this.#retried(kind));
+  }
+
+  /** A transient failure was met: a `retry` NDJSON line, a plain line, or the live block's last line. */
+  #retried(kind: string): void {
+    const retries = this.#retries;
+    if (retries === undefined) return;
+    const elapsedMs = Date.now() - this.#started;
+    if (this.mode === 'json') this.#line({ type: 'retry', elapsedMs, failure: kind, retries: retries.counts() });
+    else if (this.mode === 'plain') this.#io.stderr.write(`[${formatElapsed(elapsedMs)}] retrying: ${terminalSafe(retries.summary())}\n`);
+    else this.#draw();
   }
 
   /** Registers a wait before its first snapshot (the live block shows it as "starting"). */
@@ -124,8 +152,9 @@ export class Reporter {
     const key = `${vendor}\u0000${id}`;
     if (!this.#jobs.has(key)) this.#jobs.set(key, { label: terminalSafe(`${vendor} ${id}`) });
     if (this.mode === 'tty' && this.#timer === undefined) {
-      this.#timer = setInterval(() => this.#draw(), 100);
+      this.#timer = setInterval(this.#redraw, 100);
       this.#timer.unref();
+      this.#io.stderr.on?.('resize', this.#redraw);
       this.#draw();
     }
   }
@@ -136,7 +165,7 @@ export class Reporter {
     if (entry) entry.job = job;
     else this.#jobs.set(`${job.vendor}\u0000${job.id}`, { job, label: terminalSafe(`${job.vendor} ${job.id}`) });
     if (this.mode === 'json') this.#line({ type: 'snapshot', elapsedMs, job });
-    else if (this.mode === 'plain') this.#io.stdout.write(`${plainLine(job, elapsedMs)}\n`);
+    else if (this.mode === 'plain') this.#io.stderr.write(`${plainLine(job, elapsedMs)}\n`);
     else this.#draw();
   }
 
@@ -172,6 +201,7 @@ export class Reporter {
 
   /** Stops the live block, leaving its last frame on screen. */
   close(): void {
+    this.#retries?.listen(undefined);
     this.#stopLive();
   }
 
@@ -179,51 +209,99 @@ export class Reporter {
     if (this.#timer === undefined) return;
     clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#io.stderr.off?.('resize', this.#redraw);
     this.#draw(true);
-    this.#drawnLines = 0;
+    this.#drawnWidths = [];
   }
 
   #line(value: unknown): void {
     this.#io.stdout.write(jsonLine(value));
   }
 
+  /**
+   * Draws the live block in place: back up over the last frame (as many rows as its lines take at
+   * the terminal's width now, which a resize may have changed), then the new frame, cut to the
+   * terminal's rows less one, so that no line scrolls off the screen where it could not be redrawn.
+   */
   #draw(final = false): void {
     if (this.mode !== 'tty') return;
     this.#frame = (this.#frame + 1) % SPINNER.length;
-    const width = Math.max(40, (this.#io.stdout.columns ?? 100) - 1);
-    const lines: string[] = [];
+    const columns = Math.max(2, this.#io.stderr.columns ?? 100);
+    const width = columns - 1;
+    const lines: LiveLine[] = [];
     const elapsed = formatElapsed(Date.now() - this.#started);
     for (const { job, label, outcome } of this.#jobs.values()) {
       const done = outcome !== undefined || (job !== undefined && isTerminal(job.state));
-      const mark = done ? (job?.state === 'succeeded' ? this.#style('green', '✔') : this.#style('red', '✖')) : this.#style('cyan', final ? '•' : (SPINNER[this.#frame] ?? '•'));
-      const state = job ? this.#style(STATE_STYLE[job.state] ?? 'bold', describeState(job)) : this.#style('dim', outcome ? outcome.status : 'starting');
+      const mark = done ? (job?.state === 'succeeded' ? this.#errStyle('green', '✔') : this.#errStyle('red', '✖')) : this.#errStyle('cyan', final ? '•' : (SPINNER[this.#frame] ?? '•'));
+      const state = job ? this.#errStyle(STATE_STYLE[job.state] ?? 'bold', describeState(job)) : this.#errStyle('dim', outcome ? outcome.status : 'starting');
       const progress = job?.progress ? ` ${job.progress.completed}/${job.progress.total}` : '';
       const message = oneLine(job?.error?.message ?? job?.message, 80);
-      lines.push(clip(`${mark} ${this.#style('dim', elapsed)} ${label} ${state}${progress}${message ? ` ${this.#style('dim', message)}` : ''}`, width));
-      if (job) for (const task of flattenTasks(job.tasks, 1)) lines.push(clip(this.#taskLine(task.task, task.depth), width));
+      lines.push({ text: `${mark} ${this.#errStyle('dim', elapsed)} ${label} ${state}${progress}${message ? ` ${this.#errStyle('dim', message)}` : ''}`, task: undefined });
+      if (job) for (const task of flattenTasks(job.tasks, 1)) lines.push({ text: this.#taskLine(task.task, task.depth), task: task.task });
     }
-    const up = this.#drawnLines > 0 ? `\x1b[${this.#drawnLines}F` : '';
-    this.#io.stdout.write(`${up}\x1b[0J${lines.join('\n')}\n`);
-    this.#drawnLines = lines.length;
+    const retrying = this.#retries?.summary();
+    const rows = Math.max(1, (this.#io.stderr.rows ?? 24) - 1);
+    const shown = (retrying ? [...fitRows(lines, Math.max(1, rows - 1)), this.#errStyle('yellow', `  retrying: ${terminalSafe(retrying)}`)] : fitRows(lines, rows)).map((line) => clip(line, width));
+    const up = this.#drawnWidths.reduce((rows, visible) => rows + Math.max(1, Math.ceil(visible / columns)), 0);
+    this.#io.stderr.write(`${up > 0 ? `\x1b[${up}F` : ''}\x1b[0J${shown.join('\n')}\n`);
+    this.#drawnWidths = shown.map(visibleLength);
   }
 
   #taskLine(task: Task, depth: number): string {
-    const icon = task.state === 'succeeded' ? this.#style('green', '✔') : task.state === 'failed' ? this.#style('red', '✖') : task.state === 'running' ? this.#style('cyan', '›') : this.#style('dim', '·');
+    const icon = task.state === 'succeeded' ? this.#errStyle('green', '✔') : task.state === 'failed' ? this.#errStyle('red', '✖') : task.state === 'running' ? this.#errStyle('cyan', '›') : this.#errStyle('dim', '·');
     const name = terminalSafe(task.name ?? task.type ?? task.id);
     const detail = oneLine(task.error ? `${task.error.code ? `${task.error.code} ` : ''}${task.error.message}` : task.message, 60);
-    return `${'  '.repeat(depth)}${icon} ${name} ${this.#style(STATE_STYLE[task.state] ?? 'bold', task.state)}${detail ? ` ${this.#style('dim', detail)}` : ''}`;
+    return `${'  '.repeat(depth)}${icon} ${name} ${this.#errStyle(STATE_STYLE[task.state] ?? 'bold', task.state)}${detail ? ` ${this.#errStyle('dim', detail)}` : ''}`;
   }
 }
+
+/** A line of the live block: a job's header (no `task`) or one of its tasks. */
+interface LiveLine {
+  text: string;
+  task: Task | undefined;
+}
+
+/** The order tasks keep their line in a short terminal: failed, then running, then the others. */
+const KEEP_FIRST: Readonly<Record<string, number>> = { failed: 0, running: 1 };
+
+/**
+ * The lines of a frame cut to `rows`: every job's header first, then as many tasks as fit (failed
+ * and running ones first, in their order), and a last line that says what was left out.
+ */
+function fitRows(lines: readonly LiveLine[], rows: number): string[] {
+  if (lines.length <= rows) return lines.map((line) => line.text);
+  const budget = rows - 1;
+  const headers = lines.filter((line) => line.task === undefined);
+  const tasks = lines.filter((line) => line.task !== undefined);
+  const keptHeaders = new Set(headers.slice(0, budget));
+  const keptTasks = new Set(
+    [...tasks]
+      .sort((a, b) => (KEEP_FIRST[a.task?.state ?? ''] ?? 2) - (KEEP_FIRST[b.task?.state ?? ''] ?? 2))
+      .slice(0, Math.max(0, budget - keptHeaders.size)),
+  );
+  const hiddenJobs = headers.length - keptHeaders.size;
+  const hiddenTasks = tasks.length - keptTasks.size;
+  const more = [hiddenJobs > 0 ? plural(hiddenJobs, 'job') : '', hiddenTasks > 0 ? plural(hiddenTasks, 'task') : ''].filter(Boolean).join(' and ');
+  const kept = lines.filter((line) => keptHeaders.has(line) || keptTasks.has(line)).map((line) => line.text);
+  return [...kept, `  … and ${more.replace(/^(\d+)/, '$1 more')}`];
+}
+
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 function flattenTasks(tasks: readonly Task[], depth: number): { task: Task; depth: number }[] {
   return tasks.flatMap((task) => [{ task, depth }, ...flattenTasks(task.tasks, depth + 1)]);
 }
 
+// eslint-disable-next-line no-control-regex
+const SGR = /\x1b\[[0-9;]*m/g;
+
+/** A line's length on screen, without its escape sequences. */
+const visibleLength = (line: string): number => line.replace(SGR, '').length;
+
 /** Cuts a line to the terminal width, ignoring the width of escape sequences. */
 function clip(line: string, width: number): string {
-  // eslint-disable-next-line no-control-regex
-  const visible = line.replace(/\x1b\[[0-9;]*m/g, '');
-  return visible.length <= width ? line : `${visible.slice(0, width - 1)}…`;
+  const visible = line.replace(SGR, '');
+  return visible.length <= width ? line : `${visible.slice(0, Math.max(0, width - 1))}…`;
 }
 
 /** A human view of one job (for `get`): the status line, then its tasks. */

@@ -138,6 +138,12 @@ const SLASH = 0x2f;
 const DEFAULT_429_PAUSE_MS = 1_000;
 const ignore = (): void => {};
 
+/** The socket's code of a failed attempt (`ECONNREFUSED`), or `NETWORK` when it has none. */
+function failureCode(error: unknown): string {
+  const code = socketErrorCode(error);
+  return typeof code === 'string' ? code : 'NETWORK';
+}
+
 /**
  * The transport every adapter uses: one keep-alive undici `Agent` (or the caller's dispatcher),
  * a per-request timeout, p-retry retries of transient failures, a cap on body size, zod validation,
@@ -354,7 +360,15 @@ export class HttpClient implements HttpTransport {
       raw = await readBody(response.body, responseHeaders, options.maxResponseBytes);
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason;
-      throw this.#networkError(request.method, url, error, timedOut);
+      const failure = this.#networkError(request.method, url, error, timedOut);
+      // An attempt that got no answer is logged as an answer is (below): one line per attempt
+      // (without a debug logger, the optional call evaluates none of its arguments).
+      options.logger?.debug?.(`jobwait: ${request.method} ${request.path} failed in ${Math.round(performance.now() - started)} ms: ${failure.message}`, {
+        method: request.method,
+        path: request.path,
+        code: timedOut ? 'TIMEOUT' : failureCode(error),
+      });
+      throw failure;
     } finally {
       clearTimeout(timer);
       if (request.signal) offAbort(request.signal, onCallerAbort);

@@ -3,7 +3,11 @@
  * Every method is optional. Nothing logged holds a credential.
  */
 export interface Logger {
-  /** Each answer (method, path, status, duration) and each retry. */
+  /**
+   * Each answer (fields `method`, `path`, `status`; the duration in the message), each attempt
+   * that got no answer (`method`, `path`, and `code`: the socket's, like `ECONNREFUSED`, or
+   * `TIMEOUT`), and each retry.
+   */
   debug?(message: string, fields?: Record<string, unknown>): void;
   /** Informational events. */
   info?(message: string, fields?: Record<string, unknown>): void;

@@ -12,12 +12,12 @@ describe('a closed output, from the real bin', () => {
   });
   afterAll(() => sim?.close());
 
-  test('stdout closed after the first line (`| head -1`) ends the wait quietly, stops polling, and exits OUTPUT_CLOSED, not FAILED', async () => {
-    // A job that changes on every poll for a while, then runs on: each poll prints a line.
+  test('stdout closed after the first line (`--json | head -1`) ends the wait quietly, stops polling, and exits OUTPUT_CLOSED, not FAILED', async () => {
+    // A job that changes on every poll for a while, then runs on: each poll prints an NDJSON line on stdout.
     const steps = [...Array.from({ length: 100 }, (_, i) => ({ state: 'running', message: `step ${i}` })), { state: 'running', message: 'forever' }];
     const uuid = sim.ontap.addJob({ steps });
     const polls = (): number => sim.requests.filter((request) => request.url.includes(uuid)).length;
-    const child = spawn(process.execPath, [cliPath, 'wait', 'ontap', uuid, '--min-delay', '20ms', '--max-delay', '20ms', '--timeout', '60s'], {
+    const child = spawn(process.execPath, [cliPath, 'wait', 'ontap', uuid, '--min-delay', '20ms', '--max-delay', '20ms', '--timeout', '60s', '--json'], {
       cwd: root,
       env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', JOBWAIT_ONTAP_URL: sim.url, JOBWAIT_ONTAP_USER: 'admin', JOBWAIT_ONTAP_PASSWORD: 'x' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -34,7 +34,7 @@ describe('a closed output, from the real bin', () => {
     const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
     clearTimeout(killer);
-    expect(firstLine).toMatch(/^\[.*\] ontap .* running/);
+    expect(JSON.parse(firstLine)).toMatchObject({ type: 'snapshot', job: { state: 'running' } });
     expect(signal).toBeNull();
     expect(code).toBe(EXIT.OUTPUT_CLOSED);
     expect(code).not.toBe(EXIT.FAILED);

@@ -28,12 +28,11 @@ describe('jobwait exit codes, each from the real bin against the simulator', () 
     expect(text).not.toContain(TOKEN);
   };
 
-  test('0: the job succeeded (plain lines, one per change)', async () => {
+  test('0: the job succeeded (plain lines on stderr, one per change; the outcome on stdout)', async () => {
     const uuid = sim.ontap.addJob();
     const result = await runCli(['wait', 'ontap', uuid, ...FAST], { env: ontapEnv() });
-    expect(result.stderr).toBe('');
     expect(result.code).toBe(EXIT.SUCCEEDED);
-    const lines = result.stdout.trim().split('\n');
+    const lines = result.stderr.trim().split('\n');
     expect(lines[0]).toMatch(new RegExp(`^\\[\\d+\\.\\ds\\] ontap ${uuid} queued`));
     expect(lines.some((line) => line.includes('running'))).toBe(true);
     expect(result.stdout).toContain('succeeded');
@@ -143,6 +142,27 @@ describe('jobwait exit codes, each from the real bin against the simulator', () 
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(result.ms).toBeLessThan(10_000);
     noSecrets(result.stdout + result.stderr);
+  });
+
+  test('143: SIGTERM aborts the wait as cleanly as SIGINT, and exits 128 + 15', async () => {
+    const uuid = sim.ontap.addJob({ steps: [{ state: 'running', message: 'forever' }] });
+    const polls = (): number => sim.requests.filter((request) => request.url.includes(uuid)).length;
+    const result = await runCli(['wait', 'ontap', uuid, '--min-delay', '300ms', '--max-delay', '300ms'], {
+      env: ontapEnv(),
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if (polls() >= 1) {
+            clearInterval(timer);
+            child.kill('SIGTERM');
+          }
+        }, 10);
+      },
+    });
+    expect(result.code).toBe(EXIT.TERMINATED);
+    expect(result.code).toBe(143);
+    expect(result.signal).toBeNull();
+    expect(result.stderr).toContain('ABORTED');
+    expect(result.stderr).not.toMatch(STACK_LINE);
   });
 
   test('130: SIGINT aborts the wait cleanly: no stack, no request after the signal', async () => {

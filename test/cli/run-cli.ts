@@ -60,3 +60,21 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
 
 /** Lines of a stack trace (`    at fn (file:1:2)`). */
 export const STACK_LINE = /^\s+at .+/m;
+
+/** Runs the bin in a real pseudo-terminal (util-linux `script`), after `setup` (`stty …;`, ending in `;` or `&`) in its shell. */
+export function runInPty(setup: string, args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  assertBuilt();
+  const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+  const command = `${setup} exec ${[process.execPath, cliPath, ...args].map(quote).join(' ')}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: root, env: { PATH: process.env['PATH'] ?? '', TERM: 'xterm', NO_COLOR: '1', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}

@@ -29,14 +29,14 @@ describe('server text in human output, from the real bin', () => {
       ],
     });
 
-  test('wait escapes control characters in snapshot lines (stdout) and in the error message (stderr), visibly', async () => {
+  test('wait escapes control characters in snapshot lines and in the error message (both on stderr), visibly', async () => {
     const result = await runCli(['wait', 'ontap', hostileJob(), ...FAST], { env: env() });
     expect(result.code).toBe(EXIT.FAILED);
     expect(result.stdout).not.toMatch(CONTROL);
     expect(result.stderr).not.toMatch(CONTROL);
-    expect(result.stdout).toContain('\\x1b[31mALERT');
-    expect(result.stdout).toContain('\\x1b]8;;https://evil.example/\\x07click');
-    expect(result.stdout).toContain('csi \\x9b2J del \\x7f');
+    expect(result.stderr).toContain('\\x1b[31mALERT');
+    expect(result.stderr).toContain('\\x1b]8;;https://evil.example/\\x07click');
+    expect(result.stderr).toContain('csi \\x9b2J del \\x7f');
     expect(result.stderr).toContain('JOB_FAILED');
     expect(result.stderr).toContain('\\x1b[31mALERT');
   });

@@ -104,7 +104,7 @@ describe.each(CELLS)('the bin for $vendor.name with $mode credentials', ({ vendo
         const last = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as { type: string; error: { code: string } };
         expect(last).toMatchObject({ type: 'outcome', error: { code: answer.code } });
       }
-      if (output === 'tty') expect(result.stdout).toContain('\x1b[0J'); // the live block was drawn
+      if (output === 'tty') expect(result.stderr).toContain('\x1b[0J'); // the live block was drawn
       for (const [stream, text] of [['stdout', result.stdout], ['stderr', result.stderr]] as const) {
         expect(leakedSecrets(text, forbidden(sim)), `${output} ${stream}:\n${text.slice(0, 3000)}`).toEqual([]);
         expect(text, `${output} ${stream} holds a signature`).not.toMatch(SIGNATURE);

@@ -42,7 +42,7 @@ export async function demoCommand(context: CommandContext): Promise<number> {
     expected: vendor.cli.scenario.expected,
     matches: (job: Job) => vendor.cli.scenario.matches(job),
   }));
-  const reporter = new Reporter(chooseMode(args.flags.json, io.stdout), io);
+  const reporter = new Reporter(chooseMode(args.flags.json, io.stderr), io);
   try {
     for (const wait of waits) reporter.track(wait.vendor, wait.id);
     const results = await Promise.all(

@@ -13,7 +13,7 @@ export async function waitCommand(context: CommandContext): Promise<number> {
   const vendor = descriptor.name;
   if (!id) throw new UsageError(`usage: jobwait wait ${vendor} <job id>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0]?.slice(0, 40))}`);
-  const reporter = new Reporter(chooseMode(args.flags.json, io.stdout), io);
+  const reporter = new Reporter(chooseMode(args.flags.json, io.stderr), io, context.config.retries);
   const client = await createClientFromConfig(descriptor, context.config);
   try {
     reporter.track(vendor, id);

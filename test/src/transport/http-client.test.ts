@@ -1006,6 +1006,18 @@ describe('HttpClient logging', () => {
     expect(lines.filter((l) => l.includes('retrying'))).toHaveLength(1);
   });
 
+  it('logs each attempt that got no answer, with its socket code, as one debug line beside the answers', async () => {
+    const uuid = runningJob();
+    sim.fault({ type: 'status', status: 503, times: 1 });
+    sim.fault({ type: 'reset', times: 1 });
+    const { logger, calls } = recordingLogger();
+    await ontap({ logger }).getJob(uuid);
+    const fields = calls.filter((c) => !String(c.args[0]).includes('retrying')).map((c) => c.args[1] as Record<string, unknown>);
+    expect(fields.map((f) => f['status'] ?? f['code'])).toEqual([503, 'UND_ERR_SOCKET', 200]);
+    expect(fields[1]).toEqual({ method: 'GET', path: jobPath(uuid), code: 'UND_ERR_SOCKET' });
+    expect(String(calls.find((c) => (c.args[1] as Record<string, unknown>)['code'])?.args[0])).toMatch(/^jobwait: GET \S+ failed in \d+ ms: /);
+  });
+
   it('never hands the password, the Basic value or user:password to the logger', async () => {
     const password = 'Log-S3cret-pass';
     const basic = Buffer.from(`admin:${password}`).toString('base64');
