@@ -12,6 +12,7 @@ const COMMON_OPTIONS = {
   'max-delay': { type: 'string' },
   ca: { type: 'string' },
   insecure: { type: 'boolean' },
+  proxy: { type: 'string' },
   state: { type: 'string' },
   port: { type: 'string' },
 } as const;
@@ -46,6 +47,8 @@ export interface Flags {
   maxDelayMs?: number | undefined;
   ca?: string | undefined;
   insecure: boolean;
+  /** `--proxy URL`: every request through this proxy (else the environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY). */
+  proxy?: string | undefined;
   state?: string | undefined;
   port?: number | undefined;
 }
@@ -112,6 +115,7 @@ export function parseCommandLine(argv: readonly string[], vendors: VendorRegistr
     maxDelayMs: optional(text('max-delay'), (value) => parseDuration(value, 'max-delay')),
     ca: text('ca'),
     insecure: values['insecure'] === true,
+    proxy: text('proxy'),
     state: text('state'),
     port: optional(text('port'), parsePort),
   };
@@ -149,6 +153,8 @@ ${connection.join('\n')}
   Secrets are never accepted as flag values (--password, --token … are refused) and never printed.
   --ca FILE                trust this PEM CA
   --insecure               do not verify TLS certificates (warned about)
+  --proxy URL              send every request through this HTTP proxy (default: HTTPS_PROXY,
+                           HTTP_PROXY and NO_PROXY from the environment)
 
 Waiting:
   --timeout D              give up after D (default 30m); D is like 1500ms, 90s, 30m, 1h
