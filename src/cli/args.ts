@@ -7,6 +7,7 @@ const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
   timeout: { type: 'string' },
   'min-delay': { type: 'string' },
   'max-delay': { type: 'string' },
@@ -40,6 +41,8 @@ export interface Flags {
   help: boolean;
   version: boolean;
   json: boolean;
+  /** `--verbose`: each request on stderr. */
+  verbose: boolean;
   /** The vendors' connection flags (`url`, `endpoint`, `password-stdin`…) by name, as given. */
   connection: Readonly<Record<string, string | boolean | undefined>>;
   timeoutMs?: number | undefined;
@@ -77,9 +80,18 @@ function parsePort(text: string): number {
   return port;
 }
 
-/** Removes the value of `--flag=value` from a parser message, in case the value is a secret. */
-function scrub(message: string): string {
-  return message.replace(/(--?[\w-]+)=[^\s'"]*/g, '$1=…');
+/**
+ * `util.parseArgs`'s error in one short line of ours. Only the flag's name is quoted (never a
+ * value, which may be a secret), as the parser names it.
+ */
+export function parserMessage(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const flag = /'(--?[\w-]+)/.exec(message)?.[1];
+  if (flag === undefined) return 'the command line cannot be read';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown flag ${flag}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return message.includes('argument missing') ? `${flag} needs a value` : `${flag} takes no value`;
+  return `${flag} cannot be read`;
 }
 
 /** Parses argv (without `node` and the script) with `util.parseArgs`. Throws {@link UsageError}. */
@@ -93,7 +105,7 @@ export function parseCommandLine(argv: readonly string[], vendors: VendorRegistr
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(scrub(error instanceof Error ? error.message : String(error)));
+    throw new UsageError(parserMessage(error));
   }
   const { positionals } = parsed;
   const values = parsed.values as Record<string, string | boolean | undefined>;
@@ -109,6 +121,7 @@ export function parseCommandLine(argv: readonly string[], vendors: VendorRegistr
     help: values['help'] === true,
     version: values['version'] === true,
     json: values['json'] === true,
+    verbose: values['verbose'] === true,
     connection: given,
     timeoutMs: optional(text('timeout'), (value) => parseDuration(value, 'timeout')),
     minDelayMs: optional(text('min-delay'), (value) => parseDuration(value, 'min-delay')),
@@ -163,7 +176,9 @@ Waiting:
 
 Output:
   --json                   NDJSON on stdout: each snapshot, then the outcome
-  -h, --help               this help
+  --verbose                each request (method, path, status, time, retries) on stderr;
+                           JOBWAIT_DEBUG=1 does the same
+  -h, --help               this help; jobwait <command> --help for one command's flags
   -v, --version            the version
 
 Exit codes:

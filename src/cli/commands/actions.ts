@@ -13,7 +13,7 @@ export async function actionCommand(action: Action, context: CommandContext): Pr
   const vendor = parseVendor(vendorText, context.config.vendors);
   const jobs = vendor.cli.jobs;
   if (!jobs) throw new UsageError(`${action} works for ${jobNames(context)} jobs only`);
-  if (!id) throw new UsageError(`usage: jobwait ${action} ${vendor.name} <${jobs.idLabel}>`);
+  if (!id) throw new UsageError(`the ${jobs.idLabel} is missing: jobwait ${action} ${vendor.name} <${jobs.idLabel}>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0]?.slice(0, 40))}`);
   const client = await createClientFromConfig(vendor, context.config);
   try {

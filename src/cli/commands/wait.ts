@@ -11,7 +11,7 @@ export async function waitCommand(context: CommandContext): Promise<number> {
   const [vendorText, id, ...extra] = args.positionals;
   const descriptor = parseVendor(vendorText, context.config.vendors);
   const vendor = descriptor.name;
-  if (!id) throw new UsageError(`usage: jobwait wait ${vendor} <job id>`);
+  if (!id) throw new UsageError(`the job id is missing: jobwait wait ${vendor} <job id>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0]?.slice(0, 40))}`);
   const reporter = new Reporter(chooseMode(args.flags.json, io.stdout), io);
   const client = await createClientFromConfig(descriptor, context.config);
