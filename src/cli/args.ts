@@ -147,7 +147,7 @@ export function usage(vendors: VendorRegistry): string {
   const lists = vendors.flatMap((vendor) => (vendor.cli.jobs ? [row(`list ${vendor.name} [--state S]`, `list ${vendor.title} jobs (S: ${vendor.cli.jobs.stateHelp})`)] : []));
   const actions = vendors.flatMap((vendor) => (vendor.cli.jobs ? [row(`cancel|pause|resume ${vendor.name} <id>`, `act on an ${vendor.title} job`)] : []));
   const commands = [
-    row(`wait <${names}> <id>`, 'wait until the job ends, showing its progress'),
+    row(`wait <${names}> <id>…`, 'wait until the jobs end, showing their progress'),
     row(`get <${names}> <id>`, 'print the job once'),
     ...lists,
     ...actions,

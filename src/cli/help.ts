@@ -37,7 +37,7 @@ const ACTION_HELP = (action: string): CommandHelp => ({
 });
 
 const COMMANDS: Readonly<Record<string, CommandHelp>> = {
-  wait: { usage: (names) => `jobwait wait <${names}> <id> [options]`, summary: 'waits until the job ends, showing its progress; the exit code says how it ended', connects: true, flags: [...WAITING, JSON_FLAG] },
+  wait: { usage: (names) => `jobwait wait <${names}> <id>… [options]`, summary: 'waits until the jobs end, showing their progress; the exit code says how (with many ids, the highest of theirs)', connects: true, flags: [...WAITING, JSON_FLAG] },
   get: { usage: (names) => `jobwait get <${names}> <id> [options]`, summary: 'prints the job once', connects: true, flags: [JSON_FLAG] },
   list: { usage: () => 'jobwait list <vendor> [--state S] [options]', summary: 'lists the jobs of a vendor with a job list API', connects: true, flags: [{ flag: '--state S', text: 'only jobs in the states S names (a|b)', default: 'every state' }, JSON_FLAG] },
   cancel: ACTION_HELP('cancel'),

@@ -28,7 +28,7 @@ describe('help and usage errors, from the real bin', () => {
     const help = await runCli(['wait', '--help']);
     expect(help.code).toBe(EXIT.SUCCEEDED);
     expect(help.stderr).toBe('');
-    expect(help.stdout).toMatch(/^Usage: jobwait wait <ontap\|cas\|cce> <id>/);
+    expect(help.stdout).toMatch(/^Usage: jobwait wait <ontap\|cas\|cce> <id>… /);
     const options = section(help.stdout, 'Options:');
     expect(options.map((line) => line.trim().split(' ')[0])).toEqual(['--timeout', '--min-delay', '--max-delay', '--json']);
     for (const line of options) expect(line).toContain('default: ');
@@ -65,7 +65,7 @@ describe('help and usage errors, from the real bin', () => {
     expect(withValue.stderr).toBe('jobwait: USAGE: --json takes no value (see `jobwait wait --help`)\n');
     const missingId = await runCli(['wait', 'ontap']);
     expect(missingId.code).toBe(EXIT.USAGE);
-    expect(missingId.stderr).toBe('jobwait: USAGE: the job id is missing: jobwait wait ontap <job id> (see `jobwait wait --help`)\n');
+    expect(missingId.stderr).toBe('jobwait: USAGE: the job id is missing: jobwait wait ontap <job id>… (see `jobwait wait --help`)\n');
     const unknownCommand = await runCli(['wiat', 'ontap']);
     expect(unknownCommand.stderr).toBe('jobwait: USAGE: unknown command "wiat" (see `jobwait --help`)\n');
     for (const result of [missingValue, withValue, missingId, unknownCommand]) expect(result.stderr).not.toMatch(STACK_LINE);

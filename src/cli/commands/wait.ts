@@ -1,3 +1,4 @@
+import { waitForJobs } from '../../engine/wait-for-jobs.js';
 import { isTerminal, type Job } from '../../model/job.js';
 import { JobCancelledError, JobFailedError, JobNotFoundError, JobTimeoutError, WaitAbortedError } from '../../errors/index.js';
 import { createClientFromConfig, parseVendor } from '../config.js';
@@ -5,33 +6,47 @@ import type { CommandContext } from '../context.js';
 import { EXIT, UsageError, exitCodeFor } from '../exit-codes.js';
 import { chooseMode, Reporter, type Outcome } from '../output.js';
 
-/** `jobwait wait <vendor> <id>`: waits until the job ends; the exit code says how. */
+/**
+ * `jobwait wait <vendor> <id>…`: waits until the jobs end; the exit code says how. Many ids are
+ * one `waitForJobs` (batched where the vendor can), with one outcome each; the exit code is the
+ * highest of theirs.
+ */
 export async function waitCommand(context: CommandContext): Promise<number> {
   const { args, io, signal } = context;
-  const [vendorText, id, ...extra] = args.positionals;
+  const [vendorText, ...ids] = args.positionals;
   const descriptor = parseVendor(vendorText, context.config.vendors);
   const vendor = descriptor.name;
-  if (!id) throw new UsageError(`the job id is missing: jobwait wait ${vendor} <job id>`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0]?.slice(0, 40))}`);
+  const [id] = ids;
+  if (!id) throw new UsageError(`the job id is missing: jobwait wait ${vendor} <job id>…`);
+  const duplicate = ids.find((each, index) => ids.indexOf(each) !== index);
+  if (duplicate !== undefined) throw new UsageError(`the job id ${JSON.stringify(duplicate.slice(0, 40))} is given twice`);
   const reporter = new Reporter(chooseMode(args.flags.json, io.stdout), io);
   const client = await createClientFromConfig(descriptor, context.config);
+  const options = {
+    signal,
+    ...(args.flags.timeoutMs === undefined ? {} : { timeoutMs: args.flags.timeoutMs }),
+    ...(args.flags.minDelayMs === undefined ? {} : { minDelayMs: args.flags.minDelayMs }),
+    ...(args.flags.maxDelayMs === undefined ? {} : { maxDelayMs: args.flags.maxDelayMs }),
+    onProgress: (snapshot: Job) => reporter.snapshot(snapshot),
+  };
   try {
-    reporter.track(vendor, id);
-    let outcome: Outcome;
-    try {
-      const job: Job = await client.waitForJob(id, {
-        signal,
-        ...(args.flags.timeoutMs === undefined ? {} : { timeoutMs: args.flags.timeoutMs }),
-        ...(args.flags.minDelayMs === undefined ? {} : { minDelayMs: args.flags.minDelayMs }),
-        ...(args.flags.maxDelayMs === undefined ? {} : { maxDelayMs: args.flags.maxDelayMs }),
-        onProgress: (snapshot: Job) => reporter.snapshot(snapshot),
-      });
-      outcome = { vendor, id, status: 'succeeded', exitCode: EXIT.SUCCEEDED, job };
-    } catch (error) {
-      outcome = outcomeOfError(vendor, id, error);
+    for (const each of ids) reporter.track(vendor, each);
+    let outcomes: Outcome[];
+    if (ids.length === 1) {
+      try {
+        const job: Job = await client.waitForJob(id, options);
+        outcomes = [{ vendor, id, status: 'succeeded', exitCode: EXIT.SUCCEEDED, job }];
+      } catch (error) {
+        outcomes = [outcomeOfError(vendor, id, error)];
+      }
+    } else {
+      const settled = await waitForJobs(client, ids, options);
+      outcomes = settled.map((each): Outcome =>
+        each.status === 'fulfilled' ? { vendor, id: each.id, status: 'succeeded', exitCode: EXIT.SUCCEEDED, job: each.job } : outcomeOfError(vendor, each.id, each.error),
+      );
     }
-    reporter.outcome(outcome);
-    return outcome.exitCode;
+    for (const outcome of outcomes) reporter.outcome(outcome);
+    return Math.max(...outcomes.map((outcome) => outcome.exitCode));
   } finally {
     reporter.close();
     await client.close();
