@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { Logger } from './logger.js';
+import { messageFirst, type Logger } from './logger.js';
 import { resolveProxy, type ResolvedProxy } from './proxy.js';
 
 /** Per-request retries (p-retry) of transient failures: network errors, 429, 502, 503, 504. */
@@ -56,7 +56,10 @@ export interface ClientOptions {
    * @default `jobwait/<version>`
    */
   userAgent?: string;
-  /** Receives debug lines (one per request) and warnings. Never given a credential. */
+  /**
+   * Receives debug lines (one per request) and warnings. Never given a credential. `console` fits,
+   * and so does a pino logger, called `(fields, message)` (see {@link Logger} for the rule).
+   */
   logger?: Logger;
   /**
    * A response body larger than this is refused with `InvalidResponseError`, in bytes.
@@ -145,7 +148,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     retryMinTimeoutMs: retry.minTimeoutMs ?? CLIENT_DEFAULTS.retryMinTimeoutMs,
     retryMaxTimeoutMs: retry.maxTimeoutMs ?? Math.max(CLIENT_DEFAULTS.retryMaxTimeoutMs, retry.minTimeoutMs ?? 0),
     userAgent: options.userAgent ?? CLIENT_DEFAULTS.userAgent,
-    logger: options.logger,
+    logger: messageFirst(options.logger),
     maxResponseBytes: options.maxResponseBytes ?? CLIENT_DEFAULTS.maxResponseBytes,
     maxConcurrentRequests: options.maxConcurrentRequests ?? CLIENT_DEFAULTS.maxConcurrentRequests,
     requestsPerSecond: options.requestsPerSecond,
