@@ -15,6 +15,9 @@ const COMMON_OPTIONS = {
   insecure: { type: 'boolean' },
   proxy: { type: 'string' },
   state: { type: 'string' },
+  until: { type: 'string' },
+  'no-fail': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
   port: { type: 'string' },
 } as const;
 
@@ -53,6 +56,12 @@ export interface Flags {
   /** `--proxy URL`: every request through this proxy (else the environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY). */
   proxy?: string | undefined;
   state?: string | undefined;
+  /** `--until S`: the states (`a|b`) that end the wait, besides the terminal ones. */
+  until?: string | undefined;
+  /** `--no-fail`: a failed or cancelled job is an outcome, exit 0 (`throwOnFailure: false`). */
+  noFail: boolean;
+  /** `--quiet`: no progress, only the outcome. */
+  quiet: boolean;
   port?: number | undefined;
 }
 
@@ -130,6 +139,9 @@ export function parseCommandLine(argv: readonly string[], vendors: VendorRegistr
     insecure: values['insecure'] === true,
     proxy: text('proxy'),
     state: text('state'),
+    until: text('until'),
+    noFail: values['no-fail'] === true,
+    quiet: values['quiet'] === true,
     port: optional(text('port'), parsePort),
   };
   const [command, ...rest] = positionals;
@@ -173,9 +185,12 @@ Waiting:
   --timeout D              give up after D (default 30m); D is like 1500ms, 90s, 30m, 1h
   --min-delay D            first delay between polls (default 1.5s); later ones grow ×1.3
   --max-delay D            longest delay between polls (default 30s)
+  --until S                stop waiting once the job is in state S (running, or a vendor word; a|b)
+  --no-fail                a failed or cancelled job exits 0: only the wait's own trouble fails
 
 Output:
   --json                   NDJSON on stdout: each snapshot, then the outcome
+  -q, --quiet              no progress: only the outcome
   --verbose                each request (method, path, status, time, retries) on stderr;
                            JOBWAIT_DEBUG=1 does the same
   -h, --help               this help; jobwait <command> --help for one command's flags

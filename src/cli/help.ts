@@ -19,6 +19,9 @@ const WAITING: readonly FlagHelp[] = [
   { flag: '--timeout D', text: 'give up after D (like 1500ms, 90s, 30m, 1h)', default: '30m' },
   { flag: '--min-delay D', text: 'first delay between polls; later ones grow ×1.3', default: '1.5s' },
   { flag: '--max-delay D', text: 'longest delay between polls', default: '30s' },
+  { flag: '--until S', text: 'stop once the job is in state S (a job state or the vendor\'s word; a|b)', default: 'the job ends' },
+  { flag: '--no-fail', text: 'a failed or cancelled job exits 0 (its outcome still says how it ended)', default: 'off' },
+  { flag: '-q, --quiet', text: 'no progress: only the outcome', default: 'off' },
 ];
 
 /** What `jobwait <command> --help` prints of a command. */

@@ -30,7 +30,7 @@ describe('help and usage errors, from the real bin', () => {
     expect(help.stderr).toBe('');
     expect(help.stdout).toMatch(/^Usage: jobwait wait <ontap\|cas\|cce> <id>… /);
     const options = section(help.stdout, 'Options:');
-    expect(options.map((line) => line.trim().split(' ')[0])).toEqual(['--timeout', '--min-delay', '--max-delay', '--json']);
+    expect(options.map((line) => line.trim().split(' ')[0])).toEqual(['--timeout', '--min-delay', '--max-delay', '--until', '--no-fail', '-q,', '--json']);
     for (const line of options) expect(line).toContain('default: ');
     expect(options[0]).toContain('default: 30m');
     for (const name of ['JOBWAIT_ONTAP_URL', 'JOBWAIT_CAS_ENDPOINT', 'HTTPS_PROXY', 'JOBWAIT_DEBUG', '--ca FILE', '--insecure', '--verbose']) expect(help.stdout).toContain(name);
