@@ -17,6 +17,7 @@ const COMMON_OPTIONS = {
   state: { type: 'string' },
   until: { type: 'string' },
   'no-fail': { type: 'boolean' },
+  wait: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   port: { type: 'string' },
 } as const;
@@ -60,6 +61,8 @@ export interface Flags {
   until?: string | undefined;
   /** `--no-fail`: a failed or cancelled job is an outcome, exit 0 (`throwOnFailure: false`). */
   noFail: boolean;
+  /** `cancel --wait`: then wait until the job has ended. */
+  wait: boolean;
   /** `--quiet`: no progress, only the outcome. */
   quiet: boolean;
   port?: number | undefined;
@@ -141,6 +144,7 @@ export function parseCommandLine(argv: readonly string[], vendors: VendorRegistr
     state: text('state'),
     until: text('until'),
     noFail: values['no-fail'] === true,
+    wait: values['wait'] === true,
     quiet: values['quiet'] === true,
     port: optional(text('port'), parsePort),
   };
@@ -163,6 +167,7 @@ export function usage(vendors: VendorRegistry): string {
     row(`get <${names}> <id>`, 'print the job once'),
     ...lists,
     ...actions,
+    row('cancel <vendor> <id> --wait', 'cancel, then wait until the job has ended'),
     row('simulate [--port N]', 'run the loopback simulator with scripted jobs until Ctrl-C'),
     row('demo', 'wait on one simulated job per vendor and print a summary'),
   ];

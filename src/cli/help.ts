@@ -32,18 +32,18 @@ interface CommandHelp {
   readonly flags: readonly FlagHelp[];
 }
 
-const ACTION_HELP = (action: string): CommandHelp => ({
-  usage: () => `jobwait ${action} <vendor> <id>`,
+const ACTION_HELP = (action: string, flags: readonly FlagHelp[] = []): CommandHelp => ({
+  usage: () => `jobwait ${action} <vendor> <id>${flags.length > 0 ? ' [options]' : ''}`,
   summary: `asks the vendor to ${action} the job (vendors with a job API: see jobwait --help)`,
   connects: true,
-  flags: [],
+  flags,
 });
 
 const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   wait: { usage: (names) => `jobwait wait <${names}> <id>… [options]`, summary: 'waits until the jobs end, showing their progress; the exit code says how (with many ids, the highest of theirs)', connects: true, flags: [...WAITING, JSON_FLAG] },
   get: { usage: (names) => `jobwait get <${names}> <id> [options]`, summary: 'prints the job once', connects: true, flags: [JSON_FLAG] },
   list: { usage: () => 'jobwait list <vendor> [--state S] [options]', summary: 'lists the jobs of a vendor with a job list API', connects: true, flags: [{ flag: '--state S', text: 'only jobs in the states S names (a|b)', default: 'every state' }, JSON_FLAG] },
-  cancel: ACTION_HELP('cancel'),
+  cancel: ACTION_HELP('cancel', [{ flag: '--wait', text: 'then wait until the job has ended (exit 0 whatever its end: the outcome says it)', default: 'off' }, WAITING[0] as FlagHelp, JSON_FLAG]),
   pause: ACTION_HELP('pause'),
   resume: ACTION_HELP('resume'),
   simulate: { usage: () => 'jobwait simulate [--port N] [--json]', summary: 'runs the loopback simulator with scripted jobs until Ctrl-C', connects: false, flags: [{ flag: '--port N', text: 'the port to listen on', default: 'a free port' }, { flag: '--json', text: 'print the url and jobs as one JSON line', default: 'off' }] },

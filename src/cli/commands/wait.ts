@@ -61,7 +61,7 @@ export async function waitCommand(context: CommandContext): Promise<number> {
  * The outcome of a wait that resolved: exit 0, whether the job succeeded, met `--until`, or (with
  * `--no-fail`) failed or was cancelled; the status says which end it reached.
  */
-function resolvedOutcome(vendor: string, id: string, job: Job): Outcome {
+export function resolvedOutcome(vendor: string, id: string, job: Job): Outcome {
   const status = job.state === 'failed' ? 'failed' : job.state === 'cancelled' ? 'cancelled' : 'succeeded';
   return { vendor, id, status, exitCode: EXIT.SUCCEEDED, job };
 }
