@@ -50,5 +50,5 @@ export async function huaweiClientFromConfig<C extends JobClient>(input: VendorC
   const projectId = (typeof projectFlag === 'string' && projectFlag !== '' ? projectFlag : undefined) ?? input.env('HUAWEICLOUD_SDK_PROJECT_ID');
   if (!projectId) return input.refuse('the project id is missing: pass --project or set HUAWEICLOUD_SDK_PROJECT_ID');
   const auth = huaweiAuthFromEnv(input);
-  return create({ endpoint, projectId, auth, tls: await input.tls(), logger: input.logger });
+  return create({ endpoint, projectId, auth, tls: await input.tls(), logger: input.logger, proxy: input.proxy });
 }

@@ -55,7 +55,7 @@ export const ontapVendor: VendorDescriptor<OntapClient, OntapSimulation> = {
         password = input.env('JOBWAIT_ONTAP_PASSWORD');
       }
       if (password === undefined) return input.refuse('the ONTAP password is missing: set JOBWAIT_ONTAP_PASSWORD or pipe it to --password-stdin');
-      return createOntapClient({ baseUrl, auth: { username, password }, tls: await input.tls(), logger: input.logger });
+      return createOntapClient({ baseUrl, auth: { username, password }, tls: await input.tls(), logger: input.logger, proxy: input.proxy });
     },
     scenario: {
       addJob: (sim) =>

@@ -7,12 +7,18 @@ const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
   timeout: { type: 'string' },
   'min-delay': { type: 'string' },
   'max-delay': { type: 'string' },
   ca: { type: 'string' },
   insecure: { type: 'boolean' },
+  proxy: { type: 'string' },
   state: { type: 'string' },
+  until: { type: 'string' },
+  'no-fail': { type: 'boolean' },
+  wait: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
   port: { type: 'string' },
 } as const;
 
@@ -39,6 +45,8 @@ export interface Flags {
   help: boolean;
   version: boolean;
   json: boolean;
+  /** `--verbose`: each request on stderr. */
+  verbose: boolean;
   /** The vendors' connection flags (`url`, `endpoint`, `password-stdin`…) by name, as given. */
   connection: Readonly<Record<string, string | boolean | undefined>>;
   timeoutMs?: number | undefined;
@@ -46,7 +54,17 @@ export interface Flags {
   maxDelayMs?: number | undefined;
   ca?: string | undefined;
   insecure: boolean;
+  /** `--proxy URL`: every request through this proxy (else the environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY). */
+  proxy?: string | undefined;
   state?: string | undefined;
+  /** `--until S`: the states (`a|b`) that end the wait, besides the terminal ones. */
+  until?: string | undefined;
+  /** `--no-fail`: a failed or cancelled job is an outcome, exit 0 (`throwOnFailure: false`). */
+  noFail: boolean;
+  /** `cancel --wait`: then wait until the job has ended. */
+  wait: boolean;
+  /** `--quiet`: no progress, only the outcome. */
+  quiet: boolean;
   port?: number | undefined;
 }
 
@@ -74,9 +92,18 @@ function parsePort(text: string): number {
   return port;
 }
 
-/** Removes the value of `--flag=value` from a parser message, in case the value is a secret. */
-function scrub(message: string): string {
-  return message.replace(/(--?[\w-]+)=[^\s'"]*/g, '$1=…');
+/**
+ * `util.parseArgs`'s error in one short line of ours. Only the flag's name is quoted (never a
+ * value, which may be a secret), as the parser names it.
+ */
+export function parserMessage(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const flag = /'(--?[\w-]+)/.exec(message)?.[1];
+  if (flag === undefined) return 'the command line cannot be read';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown flag ${flag}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return message.includes('argument missing') ? `${flag} needs a value` : `${flag} takes no value`;
+  return `${flag} cannot be read`;
 }
 
 /** Parses argv (without `node` and the script) with `util.parseArgs`. Throws {@link UsageError}. */
@@ -90,7 +117,7 @@ export function parseCommandLine(argv: readonly string[], vendors: VendorRegistr
   try {
     parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(scrub(error instanceof Error ? error.message : String(error)));
+    throw new UsageError(parserMessage(error));
   }
   const { positionals } = parsed;
   const values = parsed.values as Record<string, string | boolean | undefined>;
@@ -106,13 +133,19 @@ export function parseCommandLine(argv: readonly string[], vendors: VendorRegistr
     help: values['help'] === true,
     version: values['version'] === true,
     json: values['json'] === true,
+    verbose: values['verbose'] === true,
     connection: given,
     timeoutMs: optional(text('timeout'), (value) => parseDuration(value, 'timeout')),
     minDelayMs: optional(text('min-delay'), (value) => parseDuration(value, 'min-delay')),
     maxDelayMs: optional(text('max-delay'), (value) => parseDuration(value, 'max-delay')),
     ca: text('ca'),
     insecure: values['insecure'] === true,
+    proxy: text('proxy'),
     state: text('state'),
+    until: text('until'),
+    noFail: values['no-fail'] === true,
+    wait: values['wait'] === true,
+    quiet: values['quiet'] === true,
     port: optional(text('port'), parsePort),
   };
   const [command, ...rest] = positionals;
@@ -130,10 +163,11 @@ export function usage(vendors: VendorRegistry): string {
   const lists = vendors.flatMap((vendor) => (vendor.cli.jobs ? [row(`list ${vendor.name} [--state S]`, `list ${vendor.title} jobs (S: ${vendor.cli.jobs.stateHelp})`)] : []));
   const actions = vendors.flatMap((vendor) => (vendor.cli.jobs ? [row(`cancel|pause|resume ${vendor.name} <id>`, `act on an ${vendor.title} job`)] : []));
   const commands = [
-    row(`wait <${names}> <id>`, 'wait until the job ends, showing its progress'),
+    row(`wait <${names}> <id>…`, 'wait until the jobs end, showing their progress'),
     row(`get <${names}> <id>`, 'print the job once'),
     ...lists,
     ...actions,
+    row('cancel <vendor> <id> --wait', 'cancel, then wait until the job has ended'),
     row('simulate [--port N]', 'run the loopback simulator with scripted jobs until Ctrl-C'),
     row('demo', 'wait on one simulated job per vendor and print a summary'),
   ];
@@ -149,15 +183,22 @@ ${connection.join('\n')}
   Secrets are never accepted as flag values (--password, --token … are refused) and never printed.
   --ca FILE                trust this PEM CA
   --insecure               do not verify TLS certificates (warned about)
+  --proxy URL              send every request through this HTTP proxy (default: HTTPS_PROXY,
+                           HTTP_PROXY and NO_PROXY from the environment)
 
 Waiting:
   --timeout D              give up after D (default 30m); D is like 1500ms, 90s, 30m, 1h
   --min-delay D            first delay between polls (default 1.5s); later ones grow ×1.3
   --max-delay D            longest delay between polls (default 30s)
+  --until S                stop waiting once the job is in state S (running, or a vendor word; a|b)
+  --no-fail                a failed or cancelled job exits 0: only the wait's own trouble fails
 
 Output:
   --json                   NDJSON on stdout: each snapshot, then the outcome
-  -h, --help               this help
+  -q, --quiet              no progress: only the outcome
+  --verbose                each request (method, path, status, time, retries) on stderr;
+                           JOBWAIT_DEBUG=1 does the same
+  -h, --help               this help; jobwait <command> --help for one command's flags
   -v, --version            the version
 
 Exit codes:

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { JobClient } from '../client/job-client.js';
 import type { TlsOptions } from '../transport/client-options.js';
 import type { Logger } from '../transport/logger.js';
+import { PROXY_FROM_ENV } from '../transport/proxy.js';
 import type { AnyVendorDescriptor, VendorConfigInput } from '../vendor/descriptor.js';
 import { findVendor, type VendorRegistry } from '../vendor/registry.js';
 import type { Flags } from './args.js';
@@ -61,6 +62,7 @@ export function configInput(context: ConfigContext): VendorConfigInput {
     },
     tls: () => tlsOptions(flags),
     logger: context.logger,
+    proxy: nonEmpty(flags.proxy) ?? PROXY_FROM_ENV,
   };
 }
 

@@ -4,8 +4,10 @@ import { parseCommandLine, usage, type ParsedArgs } from './args.js';
 import type { ConfigContext } from './config.js';
 import type { CommandContext } from './context.js';
 import { EXIT, exitCodeFor, UsageError } from './exit-codes.js';
+import { commandHelp, HELP_COMMANDS } from './help.js';
 import { errorLine, makeStyler, type Io } from './output.js';
 import { RetryTally } from './retries.js';
+import { terminalSafe } from './terminal-text.js';
 import { warningPrinter } from './messages.js';
 import { ACTIONS, actionCommand, type Action } from './commands/actions.js';
 import { demoCommand } from './commands/demo.js';
@@ -32,10 +34,26 @@ async function readProcessStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Prints a command's error on stderr (with a pointer to `--help` for usage errors). */
-export function printError(io: Io, error: unknown): void {
-  io.stderr.write(errorLine(error, makeStyler(io, io.stderr)));
-  if (error instanceof UsageError) io.stderr.write('Run `jobwait --help` for usage.\n');
+/** Prints a command's error on stderr, in one line (a usage error points to the command's `--help`). */
+export function printError(io: Io, error: unknown, command?: string): void {
+  const line = errorLine(error, makeStyler(io, io.stderr));
+  if (!(error instanceof UsageError)) {
+    io.stderr.write(line);
+    return;
+  }
+  const help = command !== undefined && HELP_COMMANDS.includes(command) ? `jobwait ${command} --help` : 'jobwait --help';
+  io.stderr.write(`${line.slice(0, -1)} (see \`${help}\`)\n`);
+}
+
+/** The command argv names, when its first word is one (for a usage error's pointer to help). */
+function commandOf(argv: readonly string[]): string | undefined {
+  const first = argv.find((arg) => !arg.startsWith('-'));
+  return first !== undefined && HELP_COMMANDS.includes(first) ? first : undefined;
+}
+
+/** Whether `JOBWAIT_DEBUG` asks for each request on stderr (set, and not `0`, `false` or `no`). */
+function debugFromEnv(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && !/^(0|false|no|off)$/i.test(value);
 }
 
 async function dispatch(args: ParsedArgs, context: CommandContext, version: () => string): Promise<number> {
@@ -44,8 +62,15 @@ async function dispatch(args: ParsedArgs, context: CommandContext, version: () =
     io.stdout.write(`${version()}\n`);
     return EXIT.SUCCEEDED;
   }
-  if (args.flags.help || args.command === 'help') {
-    io.stdout.write(usage(context.config.vendors));
+  if (args.command === 'help' || (args.flags.help && args.command === undefined)) {
+    const help = args.positionals[0] === undefined ? undefined : commandHelp(args.positionals[0], context.config.vendors);
+    io.stdout.write(help ?? usage(context.config.vendors));
+    return EXIT.SUCCEEDED;
+  }
+  if (args.flags.help) {
+    const help = commandHelp(args.command ?? '', context.config.vendors);
+    if (help === undefined) throw new UsageError(`unknown command ${JSON.stringify(String(args.command).slice(0, 40))}`);
+    io.stdout.write(help);
     return EXIT.SUCCEEDED;
   }
   switch (args.command) {
@@ -74,17 +99,26 @@ export async function main(argv: readonly string[], io: Io, signal: AbortSignal,
   try {
     const args = parseCommandLine(argv, vendors);
     const retries = new RetryTally();
+    const verbose = args.flags.verbose === true || debugFromEnv(io.env['JOBWAIT_DEBUG']);
     const config: ConfigContext = {
       flags: args.flags,
       env: io.env,
       readStdin: options.readStdin ?? readProcessStdin,
-      logger: { warn: options.warn ?? warningPrinter((text) => io.stderr.write(text)), debug: (_message, fields) => retries.record(fields) },
+      logger: {
+        warn: options.warn ?? warningPrinter((text) => io.stderr.write(text)),
+        debug: verbose
+          ? (message, fields) => {
+              retries.record(fields);
+              io.stderr.write(`jobwait: debug: ${terminalSafe(message.replace(/^jobwait: /, ''))}\n`);
+            }
+          : (_message, fields) => retries.record(fields),
+      },
       retries,
       vendors,
     };
     return await dispatch(args, { args, io, config, signal }, options.version ?? (() => 'unknown'));
   } catch (error) {
-    printError(io, error);
+    printError(io, error, commandOf(argv));
     return exitCodeFor(error);
   }
 }

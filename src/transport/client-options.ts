@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { Logger } from './logger.js';
+import { messageFirst, type Logger } from './logger.js';
+import { resolveProxy, type ResolvedProxy } from './proxy.js';
 
 /** Per-request retries (p-retry) of transient failures: network errors, 429, 502, 503, 504. */
 export interface RetryOptions {
@@ -26,9 +27,23 @@ export interface ClientOptions {
   /**
    * An undici `Dispatcher` (a `ProxyAgent`, a `MockAgent`, your own `Agent`). The client then uses
    * it instead of its own keep-alive `Agent`, and `close()` leaves it open. TLS options then belong
-   * on your dispatcher.
+   * on your dispatcher, and `proxy` cannot be given with it.
    */
   dispatcher?: Dispatcher;
+  /**
+   * The HTTP proxy every request goes through: a proxy URL (`http://proxy.example.com:3128`; a
+   * user and password in it are sent as `Proxy-Authorization` and never printed), or `'env'` for
+   * the conventional variables `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (lower-case names too),
+   * read when the client is made. Requests to an https server go through a `CONNECT` tunnel, with
+   * `tls` applied to the server's certificate as without a proxy.
+   *
+   * Off by default, as in Node's own `fetch` and undici: a library that read the environment by
+   * itself would send an application's credentials to whatever proxy the machine names, and behave
+   * differently from one machine to the next. Ask for `'env'` to get curl's behaviour; the
+   * `jobwait` command line does.
+   * @default false (direct connections)
+   */
+  proxy?: string | URL | false;
   /**
    * The longest one request may take, from sending to the last byte of the body, in milliseconds.
    * @default 30_000
@@ -41,7 +56,10 @@ export interface ClientOptions {
    * @default `jobwait/<version>`
    */
   userAgent?: string;
-  /** Receives debug lines (one per request) and warnings. Never given a credential. */
+  /**
+   * Receives debug lines (one per request) and warnings. Never given a credential. `console` fits,
+   * and so does a pino logger, called `(fields, message)` (see {@link Logger} for the rule).
+   */
   logger?: Logger;
   /**
    * A response body larger than this is refused with `InvalidResponseError`, in bytes.
@@ -106,6 +124,7 @@ export const CLIENT_DEFAULTS = Object.freeze({
 /** @internal */
 export interface ResolvedClientOptions {
   dispatcher: Dispatcher | undefined;
+  proxy: ResolvedProxy | undefined;
   requestTimeoutMs: number;
   retries: number;
   retryMinTimeoutMs: number;
@@ -123,12 +142,13 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   const retry = options.retry === false ? { retries: 0 } : (options.retry ?? {});
   const resolved: ResolvedClientOptions = {
     dispatcher: options.dispatcher,
+    proxy: resolveProxy(options.proxy),
     requestTimeoutMs: options.requestTimeoutMs ?? CLIENT_DEFAULTS.requestTimeoutMs,
     retries: retry.retries ?? CLIENT_DEFAULTS.retries,
     retryMinTimeoutMs: retry.minTimeoutMs ?? CLIENT_DEFAULTS.retryMinTimeoutMs,
     retryMaxTimeoutMs: retry.maxTimeoutMs ?? Math.max(CLIENT_DEFAULTS.retryMaxTimeoutMs, retry.minTimeoutMs ?? 0),
     userAgent: options.userAgent ?? CLIENT_DEFAULTS.userAgent,
-    logger: options.logger,
+    logger: messageFirst(options.logger),
     maxResponseBytes: options.maxResponseBytes ?? CLIENT_DEFAULTS.maxResponseBytes,
     maxConcurrentRequests: options.maxConcurrentRequests ?? CLIENT_DEFAULTS.maxConcurrentRequests,
     requestsPerSecond: options.requestsPerSecond,
@@ -146,6 +166,9 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   }
   if (resolved.dispatcher !== undefined && typeof (resolved.dispatcher as { request?: unknown }).request !== 'function') {
     throw new InvalidArgumentError('dispatcher', 'must be an undici Dispatcher');
+  }
+  if (resolved.dispatcher !== undefined && options.proxy !== undefined && options.proxy !== false) {
+    throw new InvalidArgumentError('proxy', 'cannot be given with a dispatcher: give your dispatcher the proxy (an undici ProxyAgent)');
   }
   return resolved;
 }

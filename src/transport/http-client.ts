@@ -1,6 +1,6 @@
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import pRetry from 'p-retry';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { ApiError, type VendorErrorDetails } from '../errors/api-error.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
@@ -15,6 +15,7 @@ import { offAbort, onAbort } from '../engine/abort-listeners.js';
 import { setRequestBudget } from '../engine/request-budget.js';
 import type { ResolvedClientOptions, TlsOptions } from './client-options.js';
 import { RequestLimiter } from './limiter.js';
+import { createDispatcher, proxySecrets } from './proxy.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
 import type { HttpTransport } from './transport.js';
@@ -167,16 +168,18 @@ export class HttpClient implements HttpTransport {
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher =
       options.dispatcher ??
-      new Agent({
-        connect: {
+      createDispatcher(
+        {
           ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
           ...(tls?.cert === undefined ? {} : { cert: tls.cert }),
           ...(tls?.key === undefined ? {} : { key: tls.key }),
           ...(tls?.servername === undefined ? {} : { servername: tls.servername }),
           rejectUnauthorized: tls?.rejectUnauthorized ?? true,
         },
-      });
-    this.#redact = createRedactor(config.secrets ?? []);
+        options.proxy,
+      );
+    const secrets = config.secrets ?? [];
+    this.#redact = createRedactor(options.proxy === undefined ? secrets : [...secrets, ...proxySecrets(options.proxy)]);
     if (tls?.rejectUnauthorized === false) {
       this.warn(`jobwait: TLS certificate verification is off for ${config.origin} (tls.rejectUnauthorized: false); trust the server's CA with tls.ca instead`);
     }
@@ -460,7 +463,7 @@ export class HttpClient implements HttpTransport {
     const unreachable = this.#answered ? undefined : unreachableReason(code);
     if (unreachable !== undefined) {
       // Never answered: a wrong URL, a closed port, a name that does not resolve. Waiting cannot fix it.
-      const message = `cannot reach ${this.#config.host}: ${unreachable} (${String(code)}); this client has never had an answer from it: check the URL`;
+      const message = `cannot reach ${this.#config.host}: ${unreachable} (${String(code)}); this client has never had an answer from it: check the URL${this.#config.options.proxy === undefined ? '' : ' and the proxy'}`;
       return new NetworkError({ method, url, message: this.#redact(message), transient: false, cause: error });
     }
     const cause = (error as { cause?: unknown })?.cause ?? error;

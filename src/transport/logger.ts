@@ -1,6 +1,14 @@
 /**
- * Where a client writes what it does. `console` fits, and so do pino or winston loggers.
- * Every method is optional. Nothing logged holds a credential.
+ * Where a client writes what it does. Every method is optional. Nothing logged holds a credential.
+ *
+ * Two calling conventions are supported, told apart by one rule:
+ * - a logger whose `levelVal` is a number (every pino logger and its children) is called as
+ *   pino expects, `logger.debug(fields, message)`, so pino keeps `method`, `path` and `status` as
+ *   fields of its JSON line;
+ * - any other logger (`console`, winston, your own object) is called as `logger.debug(message, fields)`.
+ *
+ * For another fields-first logger (bunyan), pass an object that calls it so, such as
+ * `{ debug: (message, fields) => log.debug(fields ?? {}, message) }`.
  */
 export interface Logger {
   /**
@@ -15,4 +23,32 @@ export interface Logger {
   warn?(message: string, fields?: Record<string, unknown>): void;
   /** Errors. */
   error?(message: string, fields?: Record<string, unknown>): void;
+  /**
+   * pino's numeric level. When it is a number the logger is called fields first,
+   * `(fields, message)`, as pino's methods take their arguments; otherwise message first.
+   */
+  readonly levelVal?: number;
+}
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** A method of a fields-first logger, as jobwait calls it. */
+type FieldsFirst = (fields: Record<string, unknown>, message: string) => void;
+
+/**
+ * The logger as the transport calls it, `(message, fields)`: the very logger when it takes that
+ * order, else (pino: `levelVal` is a number) one that calls each of its methods fields first.
+ * @internal
+ */
+export function messageFirst(logger: Logger | undefined): Logger | undefined {
+  if (logger === undefined || logger === null || typeof logger.levelVal !== 'number') return logger;
+  const adapted: Logger = {};
+  for (const level of LEVELS) {
+    if (typeof logger[level] !== 'function') continue;
+    adapted[level] = (message, fields) => {
+      if (fields === undefined) (logger[level] as (message: string) => void).call(logger, message);
+      else (logger[level] as unknown as FieldsFirst).call(logger, fields, message);
+    };
+  }
+  return adapted;
 }

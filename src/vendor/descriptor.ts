@@ -66,6 +66,8 @@ export interface VendorConfigInput {
   tls(): Promise<TlsOptions | undefined>;
   /** Where the client's warnings go (stderr). */
   readonly logger: Logger;
+  /** The client's `proxy`: `--proxy URL`, else `'env'` (HTTPS_PROXY, HTTP_PROXY, NO_PROXY). */
+  readonly proxy: string;
 }
 
 /** The vendor's jobs in `jobwait demo` and `jobwait simulate`. @internal */

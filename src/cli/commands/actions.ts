@@ -1,6 +1,8 @@
 import { createClientFromConfig, parseVendor } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
+import { chooseMode, Reporter, type Outcome } from '../output.js';
+import { outcomeOfError, resolvedOutcome } from './wait.js';
 import { jobNames } from './list.js';
 
 export const ACTIONS = ['cancel', 'pause', 'resume'] as const;
@@ -13,13 +15,37 @@ export async function actionCommand(action: Action, context: CommandContext): Pr
   const vendor = parseVendor(vendorText, context.config.vendors);
   const jobs = vendor.cli.jobs;
   if (!jobs) throw new UsageError(`${action} works for ${jobNames(context)} jobs only`);
-  if (!id) throw new UsageError(`usage: jobwait ${action} ${vendor.name} <${jobs.idLabel}>`);
+  if (!id) throw new UsageError(`the ${jobs.idLabel} is missing: jobwait ${action} ${vendor.name} <${jobs.idLabel}>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0]?.slice(0, 40))}`);
+  if (args.flags.wait && action !== 'cancel') throw new UsageError(`--wait goes with cancel only: a ${action}d job does not end`);
   const client = await createClientFromConfig(vendor, context.config);
   try {
     await jobs.act(client, action, id, { signal });
     io.stdout.write(args.flags.json ? `${JSON.stringify({ type: 'action', action, vendor: vendor.name, id, status: 'accepted' })}\n` : `${action} accepted for ${vendor.name} job ${id}\n`);
-    return EXIT.SUCCEEDED;
+    if (!args.flags.wait) return EXIT.SUCCEEDED;
+    // The cancel was accepted: wait for the job to end, whatever end it reaches.
+    const reporter = new Reporter(chooseMode(args.flags.json, io.stdout), io);
+    try {
+      reporter.track(vendor.name, id);
+      let outcome: Outcome;
+      try {
+        const job = await client.waitForJob(id, {
+          signal,
+          throwOnFailure: false,
+          ...(args.flags.timeoutMs === undefined ? {} : { timeoutMs: args.flags.timeoutMs }),
+          ...(args.flags.minDelayMs === undefined ? {} : { minDelayMs: args.flags.minDelayMs }),
+          ...(args.flags.maxDelayMs === undefined ? {} : { maxDelayMs: args.flags.maxDelayMs }),
+          onProgress: (snapshot) => reporter.snapshot(snapshot),
+        });
+        outcome = resolvedOutcome(vendor.name, id, job);
+      } catch (error) {
+        outcome = outcomeOfError(vendor.name, id, error);
+      }
+      reporter.outcome(outcome);
+      return outcome.exitCode;
+    } finally {
+      reporter.close();
+    }
   } finally {
     await client.close();
   }

@@ -9,7 +9,7 @@ export async function getCommand(context: CommandContext): Promise<number> {
   const { args, io, signal } = context;
   const [vendorText, id, ...extra] = args.positionals;
   const vendor = parseVendor(vendorText, context.config.vendors);
-  if (!id) throw new UsageError(`usage: jobwait get ${vendor.name} <job id>`);
+  if (!id) throw new UsageError(`the job id is missing: jobwait get ${vendor.name} <job id>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0]?.slice(0, 40))}`);
   const client = await createClientFromConfig(vendor, context.config);
   try {

@@ -1,41 +1,83 @@
-import { isTerminal, type Job } from '../../model/job.js';
+import { waitForJobs } from '../../engine/wait-for-jobs.js';
+import { isTerminal, JOB_STATES, type Job, type JobState } from '../../model/job.js';
 import { JobCancelledError, JobFailedError, JobNotFoundError, JobTimeoutError, WaitAbortedError } from '../../errors/index.js';
 import { createClientFromConfig, parseVendor } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, UsageError, exitCodeFor } from '../exit-codes.js';
 import { chooseMode, Reporter, type Outcome } from '../output.js';
 
-/** `jobwait wait <vendor> <id>`: waits until the job ends; the exit code says how. */
+/**
+ * `jobwait wait <vendor> <id>…`: waits until the jobs end; the exit code says how. Many ids are
+ * one `waitForJobs` (batched where the vendor can), with one outcome each; the exit code is the
+ * highest of theirs.
+ */
 export async function waitCommand(context: CommandContext): Promise<number> {
   const { args, io, signal } = context;
-  const [vendorText, id, ...extra] = args.positionals;
+  const [vendorText, ...ids] = args.positionals;
   const descriptor = parseVendor(vendorText, context.config.vendors);
   const vendor = descriptor.name;
-  if (!id) throw new UsageError(`usage: jobwait wait ${vendor} <job id>`);
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0]?.slice(0, 40))}`);
-  const reporter = new Reporter(chooseMode(args.flags.json, io.stderr), io, context.config.retries);
+  const [id] = ids;
+  if (!id) throw new UsageError(`the job id is missing: jobwait wait ${vendor} <job id>…`);
+  const duplicate = ids.find((each, index) => ids.indexOf(each) !== index);
+  if (duplicate !== undefined) throw new UsageError(`the job id ${JSON.stringify(duplicate.slice(0, 40))} is given twice`);
+  const until = args.flags.until === undefined ? undefined : untilStates(args.flags.until, descriptor.states.known);
+  const mode = chooseMode(args.flags.json, io.stderr);
+  const reporter = new Reporter(args.flags.quiet && mode === 'tty' ? 'plain' : mode, io, context.config.retries);
   const client = await createClientFromConfig(descriptor, context.config);
+  const options = {
+    signal,
+    ...(until === undefined ? {} : { until }),
+    ...(args.flags.noFail ? { throwOnFailure: false } : {}),
+    ...(args.flags.timeoutMs === undefined ? {} : { timeoutMs: args.flags.timeoutMs }),
+    ...(args.flags.minDelayMs === undefined ? {} : { minDelayMs: args.flags.minDelayMs }),
+    ...(args.flags.maxDelayMs === undefined ? {} : { maxDelayMs: args.flags.maxDelayMs }),
+    ...(args.flags.quiet ? {} : { onProgress: (snapshot: Job) => reporter.snapshot(snapshot) }),
+  };
   try {
-    reporter.track(vendor, id);
-    let outcome: Outcome;
-    try {
-      const job: Job = await client.waitForJob(id, {
-        signal,
-        ...(args.flags.timeoutMs === undefined ? {} : { timeoutMs: args.flags.timeoutMs }),
-        ...(args.flags.minDelayMs === undefined ? {} : { minDelayMs: args.flags.minDelayMs }),
-        ...(args.flags.maxDelayMs === undefined ? {} : { maxDelayMs: args.flags.maxDelayMs }),
-        onProgress: (snapshot: Job) => reporter.snapshot(snapshot),
-      });
-      outcome = { vendor, id, status: 'succeeded', exitCode: EXIT.SUCCEEDED, job };
-    } catch (error) {
-      outcome = outcomeOfError(vendor, id, error);
+    for (const each of ids) reporter.track(vendor, each);
+    let outcomes: Outcome[];
+    if (ids.length === 1) {
+      try {
+        const job: Job = await client.waitForJob(id, options);
+        outcomes = [resolvedOutcome(vendor, id, job)];
+      } catch (error) {
+        outcomes = [outcomeOfError(vendor, id, error)];
+      }
+    } else {
+      const settled = await waitForJobs(client, ids, options);
+      outcomes = settled.map((each): Outcome =>
+        each.status === 'fulfilled' ? resolvedOutcome(vendor, each.id, each.job) : outcomeOfError(vendor, each.id, each.error),
+      );
     }
-    reporter.outcome(outcome);
-    return outcome.exitCode;
+    for (const outcome of outcomes) reporter.outcome(outcome);
+    return Math.max(...outcomes.map((outcome) => outcome.exitCode));
   } finally {
     reporter.close();
     await client.close();
   }
+}
+
+/**
+ * The outcome of a wait that resolved: exit 0, whether the job succeeded, met `--until`, or (with
+ * `--no-fail`) failed or was cancelled; the status says which end it reached.
+ */
+export function resolvedOutcome(vendor: string, id: string, job: Job): Outcome {
+  const status = job.state === 'failed' ? 'failed' : job.state === 'cancelled' ? 'cancelled' : 'succeeded';
+  return { vendor, id, status, exitCode: EXIT.SUCCEEDED, job };
+}
+
+/**
+ * `--until`'s test: the job's state or its vendor's word (any case) is one of `text`'s `a|b`
+ * words. A word that is neither a job state nor one the vendor documents is a usage error.
+ */
+export function untilStates(text: string, known: Readonly<Record<string, JobState>>): (job: Job) => boolean {
+  const words = new Set(text.split('|').map((word) => word.trim().toLowerCase()).filter((word) => word !== ''));
+  const valid = new Set<string>([...JOB_STATES, ...Object.keys(known).map((word) => word.toLowerCase())]);
+  for (const word of words) {
+    if (!valid.has(word)) throw new UsageError(`--until: unknown state ${JSON.stringify(word.slice(0, 40))}: use ${JOB_STATES.join(', ')} or the vendor's own words`);
+  }
+  if (words.size === 0) throw new UsageError('--until needs a state');
+  return (job) => words.has(job.state) || words.has(job.vendorState.toLowerCase());
 }
 
 /** The outcome a wait's error stands for. */
