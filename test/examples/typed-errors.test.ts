@@ -67,8 +67,9 @@ test('JobTimeoutError whose polls kept meeting 429: the cause is named', async (
 test('JobNotFoundError: never seen, and seen then vanished', async () => {
   expect(await run('3e47a1f2-0b8c-4c5e-9d7a-1f2e3d4c5b6a')).toMatchObject({ lines: ['JOB_NOT_FOUND: no job 3e47a1f2-0b8c-4c5e-9d7a-1f2e3d4c5b6a: check the id'] });
   const uuid = sim.ontap.addJob({ steps: [{ state: 'running' }] });
-  const seen = (): boolean => sim.requests.some((r) => r.url.includes(uuid));
-  const vanish = setInterval(() => seen() && sim.ontap.deleteJob(uuid), 20);
+  // Once a second poll has come (so the first one was answered: seen running), delete the job.
+  const seenTwice = (): boolean => sim.requests.filter((r) => r.url.includes(uuid)).length >= 2;
+  const vanish = setInterval(() => seenTwice() && sim.ontap.deleteJob(uuid), 5);
   try {
     expect(await run(uuid)).toMatchObject({ lines: ['JOB_NOT_FOUND: the job vanished after it was seen running: its outcome is unknown'] });
   } finally {
