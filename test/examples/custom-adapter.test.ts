@@ -2,8 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, expect, onTestFinished, test } from 'vitest';
-import { createAcmeSource, main, type AcmeTask } from '../../examples/custom-adapter.js';
-import { ApiError, JobFailedError, JobNotFoundError, JobTimeoutError, waitForJob, waitForJobs } from '../../src/index.js';
+import type * as Jobwait from '../../src/index.js';
+import type { ClientOptions, JobSource } from '../../src/index.js';
+import { importBuilt, runExample } from './run-example.js';
+
+/** The Acme task of `examples/acme-source.mjs`. */
+interface AcmeTask {
+  id: string;
+  status: 'PENDING' | 'WORKING' | 'DONE' | 'ERROR';
+  detail?: string;
+  errorCode?: string;
+}
+type AcmeSource = JobSource<AcmeTask> & { close(): Promise<void> };
+
+// The example's adapter and the built package it runs on: one set of classes, so `instanceof` holds.
+const { createAcmeSource } = await importBuilt<{ createAcmeSource: (baseUrl: string, token: string, options?: ClientOptions) => AcmeSource }>('./acme-source.mjs');
+const { ApiError, JobFailedError, JobNotFoundError, JobTimeoutError, waitForJob, waitForJobs } = await importBuilt<typeof Jobwait>('jobwait');
 
 /** A made-up vendor: each task answers its scripted bodies in turn (the last one holds); a number is an HTTP status. */
 let scripts: Map<string, (Omit<AcmeTask, 'id'> | number)[]>;
@@ -32,7 +46,7 @@ afterEach(async () => {
 });
 
 test('the adapter itself is under 40 lines, on jobwait\'s transport rather than fetch', async () => {
-  const source = await readFile(new URL('../../examples/custom-adapter.ts', import.meta.url), 'utf8');
+  const source = await readFile(new URL('../../examples/acme-source.mjs', import.meta.url), 'utf8');
   const adapter = /\/\/ --- adapter: start[^\n]*\n([\s\S]*?)\/\/ --- adapter: end/.exec(source)?.[1];
   expect(adapter).toBeDefined();
   const lines = (adapter ?? '').split('\n').filter((line) => line.trim() !== '');
@@ -42,21 +56,26 @@ test('the adapter itself is under 40 lines, on jobwait\'s transport rather than 
   expect(adapter).not.toMatch(/\bfetch\(/);
 });
 
-test('the example waits on an Acme task through a 503, with its token, and logs each change', async () => {
+test('run with nothing set, the example starts its own Acme server and waits on its task through a 503, logging each change', async () => {
+  expect(await runExample('custom-adapter.mjs')).toMatchObject({ code: 0, lines: ['queued', 'running: compiling', 'succeeded: artifact stored', 'done: DONE'], stderr: '' });
+});
+
+test('pointed by ACME_URL at a server, it waits on the task of its command line through a 503, with ACME_TOKEN', async () => {
   scripts.set('build-7', [{ status: 'PENDING' }, 503, { status: 'WORKING', detail: 'compiling' }, { status: 'DONE', detail: 'artifact stored' }]);
-  const lines: string[] = [];
-  const job = await main(url, 'build-7', (line) => lines.push(line));
-  expect(job).toMatchObject({ vendor: 'acme', id: 'build-7', state: 'succeeded', vendorState: 'DONE', raw: { status: 'DONE' } });
-  expect(lines).toEqual(['queued', 'running: compiling', 'succeeded: artifact stored']);
-  expect(authorizations.every((a) => a === 'Bearer example-token')).toBe(true);
+  const result = await runExample('custom-adapter.mjs', ['build-7'], { env: { ACME_URL: url, ACME_TOKEN: 'test-token' } });
+  expect(result).toMatchObject({ code: 0, lines: ['queued', 'running: compiling', 'succeeded: artifact stored', 'done: DONE'] });
+  expect(authorizations.length).toBeGreaterThanOrEqual(4);
+  expect(authorizations.every((a) => a === 'Bearer test-token')).toBe(true);
 });
 
 test('a failed task rejects with JobFailedError carrying the vendor code; an unknown one with JobNotFoundError', async () => {
   scripts.set('build-8', [{ status: 'WORKING' }, { status: 'ERROR', detail: 'disk full', errorCode: 'E42' }]);
-  const failed: unknown = await main(url, 'build-8', () => {}).catch((e: unknown) => e);
+  const acme = createAcmeSource(url, 't');
+  onTestFinished(() => acme.close());
+  const failed: unknown = await waitForJob(acme, 'build-8', { minDelayMs: 10 }).catch((e: unknown) => e);
   expect(failed).toBeInstanceOf(JobFailedError);
-  expect((failed as JobFailedError).job.error).toEqual({ code: 'E42', message: 'disk full' });
-  await expect(main(url, 'nope', () => {})).rejects.toBeInstanceOf(JobNotFoundError);
+  expect((failed as Jobwait.JobFailedError).job.error).toEqual({ code: 'E42', message: 'disk full' });
+  await expect(waitForJob(acme, 'nope', { minDelayMs: 10 })).rejects.toBeInstanceOf(JobNotFoundError);
 });
 
 test('getJob asks again after a 503, through the transport, and resolves with the answer that follows', async () => {
@@ -76,7 +95,7 @@ test("a 404 is the transport's JobNotFoundError, naming the vendor, with the 404
     const error = await acme.getJob('gone').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobNotFoundError);
     expect(error).toMatchObject({ jobId: 'gone', message: expect.stringContaining('acme') });
-    const cause = (error as JobNotFoundError).cause;
+    const cause = (error as Jobwait.JobNotFoundError).cause;
     expect(cause).toBeInstanceOf(ApiError);
     expect(cause).toMatchObject({ status: 404, url: `${url}/v1/tasks/gone` });
     expect(authorizations).toHaveLength(1);
@@ -91,7 +110,7 @@ test('the core features come for free: deadlines with a poll summary, and fleets
   onTestFinished(() => acme.close());
   const timeout: unknown = await waitForJob(acme, 'slow', { minDelayMs: 10, timeoutMs: 150 }).catch((e: unknown) => e);
   expect(timeout).toBeInstanceOf(JobTimeoutError);
-  expect((timeout as JobTimeoutError).lastJob?.state).toBe('running');
+  expect((timeout as Jobwait.JobTimeoutError).lastJob?.state).toBe('running');
 
   scripts.set('a', [{ status: 'DONE' }]);
   scripts.set('b', [{ status: 'PENDING' }, { status: 'DONE' }]);

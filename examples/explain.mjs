@@ -1,7 +1,7 @@
+// @ts-check
 /**
- * Typed error handling: every error a caller meets, told apart by class (or by its string `code`),
- * with what each one means for the job and what to do next.
- * Runs against the simulator: the test suite calls `main()` with a simulator's URL.
+ * One line on what went wrong and what it means for the job: every error a caller meets, told
+ * apart by class. Subclasses come before `ApiError`. Used by `typed-errors.mjs`.
  */
 import {
   ApiError,
@@ -16,12 +16,13 @@ import {
   NetworkError,
   RateLimitError,
   WaitAbortedError,
-  type JobwaitErrorCode,
-} from '../src/index.js';
-import { createOntapClient } from '../adapters/ontap/index.js';
+} from 'jobwait';
 
-/** One line on what went wrong and what it means for the job. Subclasses come before `ApiError`. */
-export function explain(error: unknown): string {
+/**
+ * @param {unknown} error what a jobwait call threw
+ * @returns {string}
+ */
+export function explain(error) {
   // The job ended, badly: its outcome is known.
   if (error instanceof JobFailedError) return `the job failed: ${error.job.error?.code ?? '?'} ${error.job.error?.message ?? error.job.message ?? ''}`.trim();
   if (error instanceof JobCancelledError) return `the job was cancelled (${error.job.vendorState})`;
@@ -46,31 +47,4 @@ export function explain(error: unknown): string {
   if (error instanceof InvalidArgumentError) return `bad ${error.argument}: ${error.message}`;
   if (error instanceof JobwaitError) return error.message; // UnsupportedOperationError, and any later addition
   return `not a jobwait error: ${String(error)}`;
-}
-
-/** Options of {@link main}, so the test can steer it into each error. */
-export interface TypedErrorsOptions {
-  password?: string;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  /** Read the job once with `getJob` (a status check) instead of waiting for its end. */
-  once?: boolean;
-}
-
-/** Waits on (or reads once) an ONTAP job and returns `'OK'` or the error's `code`. */
-export async function main(baseUrl: string, uuid: string, log: (line: string) => void = console.log, options: TypedErrorsOptions = {}): Promise<JobwaitErrorCode | 'OK'> {
-  try {
-    // `retry: false`: a one-shot read reports the first failure (a wait polls again anyway).
-    await using ontap = createOntapClient({ baseUrl, auth: { username: 'admin', password: options.password ?? 'netapp1!' }, retry: false });
-    const job = options.once
-      ? await ontap.getJob(uuid, { ...(options.signal ? { signal: options.signal } : {}) })
-      : await ontap.waitForJob(uuid, { minDelayMs: 10, timeoutMs: options.timeoutMs ?? 60_000, ...(options.signal ? { signal: options.signal } : {}) });
-    log(`${job.id} ${job.state}`);
-    return 'OK';
-  } catch (error) {
-    if (!(error instanceof JobwaitError)) throw error; // a bug, not a job's trouble
-    // `code` is the same switch as `instanceof`, in a form that survives JSON and logs.
-    log(`${error.code}: ${explain(error)}`);
-    return error.code;
-  }
 }

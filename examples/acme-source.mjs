@@ -1,14 +1,14 @@
+// @ts-check
 /**
  * A custom adapter for another vendor: "Acme Batch", a made-up JSON API (`GET /v1/tasks/{id}` →
  * `{ id, status, detail?, errorCode? }`). Implement `JobSource` (a vendor name and `getJob`) on
  * jobwait's own transport (`jobwait/adapter`), and every wait, watch, fleet, deadline, backoff and
  * typed error of jobwait works with it, with the shipped adapters' retries (a 503 is asked again),
  * request budget, shared 429 pause, validated answers and a token no error text can show.
- * Runs against a tiny loopback server the test suite starts.
+ * `custom-adapter.mjs` runs it.
  */
 import { z } from 'zod';
-import { createHttpTransport, pathSegment } from '../src/adapter.js';
-import { waitForJob, type ClientOptions, type Job, type JobSource, type JobState } from '../src/index.js';
+import { createHttpTransport, pathSegment } from 'jobwait/adapter';
 
 // --- adapter: start (the test counts these lines: under 40) ---
 /** Acme's own payload, as its API sends it: an answer of another shape is `InvalidResponseError`. */
@@ -18,16 +18,19 @@ export const acmeTaskSchema = z.object({
   detail: z.string().optional(),
   errorCode: z.string().optional(),
 });
-/** An Acme task, as validated. */
-export type AcmeTask = z.infer<typeof acmeTaskSchema>;
+/** @typedef {z.infer<typeof acmeTaskSchema>} AcmeTask an Acme task, as validated */
 
-const STATES: Record<AcmeTask['status'], JobState> = { PENDING: 'queued', WORKING: 'running', DONE: 'succeeded', ERROR: 'failed' };
+/** @type {Record<AcmeTask['status'], import('jobwait').JobState>} */
+const STATES = { PENDING: 'queued', WORKING: 'running', DONE: 'succeeded', ERROR: 'failed' };
 
-/** An Acme job source; `close()` closes its connections. */
-export type AcmeSource = JobSource<AcmeTask> & { close(): Promise<void> };
-
-/** A `JobSource` on jobwait's transport: a 404 is `JobNotFoundError`, other HTTP errors typed `ApiError`s (5xx and 429 retried), no answer `NetworkError`. */
-export function createAcmeSource(baseUrl: string, token: string, options: ClientOptions = {}): AcmeSource {
+/**
+ * A `JobSource` on jobwait's transport: a 404 is `JobNotFoundError`, other HTTP errors typed `ApiError`s (5xx and 429 retried), no answer `NetworkError`.
+ * @param {string} baseUrl
+ * @param {string} token
+ * @param {import('jobwait').ClientOptions} [options]
+ * @returns {import('jobwait').JobSource<AcmeTask> & { close(): Promise<void> }} `close()` closes its connections
+ */
+export function createAcmeSource(baseUrl, token, options = {}) {
   const http = createHttpTransport({ ...options, vendor: 'acme', baseUrl, authorize: () => ({ authorization: `Bearer ${token}` }), secrets: [token] });
   // attach: the waits on this source are admitted into the transport's request budget.
   return http.attach({
@@ -42,13 +45,3 @@ export function createAcmeSource(baseUrl: string, token: string, options: Client
   });
 }
 // --- adapter: end ---
-
-/** Waits on an Acme task with the core poller and prints each change. */
-export async function main(baseUrl: string, id: string, log: (line: string) => void = console.log): Promise<Job<AcmeTask>> {
-  const acme = createAcmeSource(baseUrl, process.env['ACME_TOKEN'] ?? 'example-token');
-  try {
-    return await waitForJob(acme, id, { minDelayMs: 10, timeoutMs: 60_000, onProgress: (job) => log(`${job.state}${job.message ? `: ${job.message}` : ''}`) });
-  } finally {
-    await acme.close();
-  }
-}
