@@ -115,6 +115,8 @@ describe.each(REGISTRY)('waitForJob behaves the same way for $name', (descriptor
     await new Promise((resolve) => setTimeout(resolve, 30));
     controller.abort(new Error('operator gave up'));
     const error = await wait.catch((e: unknown) => e);
+    // A poll already out at the abort may still reach the server: let it land before counting.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     const count = sim.requests.length;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(error).toBeInstanceOf(WaitAbortedError);
