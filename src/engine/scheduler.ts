@@ -101,11 +101,11 @@ export class Scheduler<TRaw> {
    * or at a resumed checkpoint's `nextPollAt`). `listen: false` leaves the caller's signal to the
    * owner (a fleet listens once for all its waits and calls {@link interrupt}).
    */
-  start(id: string, o: ResolvedWaitOptions<TRaw>, sink: WaitSink<TRaw>, options: { lane?: Lane | undefined; listen?: boolean; batched?: boolean } = {}): ActiveWait<TRaw> {
+  start(id: string, o: ResolvedWaitOptions<TRaw>, sink: WaitSink<TRaw>, options: { lane?: Lane | undefined; listen?: boolean } = {}): ActiveWait<TRaw> {
     const t = now();
     const clock = this.#wallClock();
     const state = initialState(this.#source.vendor, id, o as ResolvedWaitOptions<unknown>, t + clock.offset);
-    const wait = new ActiveWait<TRaw>(state, o, sink, clock, options.lane, options.batched === true);
+    const wait = new ActiveWait<TRaw>(state, o, sink, clock, options.lane);
     // The wait keeps its last snapshot itself (with its raw payload): the state holds none.
     wait.last = lastJobOf<TRaw>(state);
     wait.state = withoutLastJob(state);
@@ -247,8 +247,8 @@ export class Scheduler<TRaw> {
       polledDue = true;
       const lead = group[0] as ActiveWait<TRaw>;
       // One job alone goes by its own endpoint (the same request as a wait without coalescing),
-      // unless a fleet asked for getJobs.
-      if (group.some((wait) => wait.batched || wait.id !== lead.id)) this.#sendMany(this.#many, group);
+      // unless it is a fleet's (a wait with a lane): a fleet polls with getJobs even alone.
+      if (group.some((wait) => wait.lane !== undefined || wait.id !== lead.id)) this.#sendMany(this.#many, group);
       else this.#sendOne(lead, group);
     }
   }
@@ -413,7 +413,7 @@ export class Scheduler<TRaw> {
       step = advanceWait(wait.state, result, {
         now: t + wait.offset,
         until: following ? undefined : wait.hooks.until,
-        throwOnFailure: wait.throwOnFailure,
+        throwOnFailure: wait.hooks.throwOnFailure,
         lastJob: wait.last,
         lastError: wait.lastError,
         keepLastJob: false,
@@ -505,7 +505,7 @@ export class Scheduler<TRaw> {
       this.#expire(wait, wait.phase === 'inflight');
       return;
     }
-    if (wait.cancelOnAbort) {
+    if (wait.hooks.cancelOnAbort) {
       this.#cancel(wait);
       return;
     }

@@ -142,10 +142,9 @@ class Fleet<TRaw> implements WaitSink<TRaw> {
     // The fleet listens to the caller's signal once, for all its waits.
     if (this.#signal && !this.#signal.aborted) onAbort(this.#signal, this.#onAbort);
     const lane: Lane = { limit: concurrency, active: 0, parked: [] };
-    const batched = typeof (client as Partial<BatchJobSource<TRaw>>).getJobs === 'function';
     for (const id of distinct) {
       if (this.#settled) break;
-      this.#waits.push(this.#scheduler.start(id, o, this, { lane, listen: false, batched }));
+      this.#waits.push(this.#scheduler.start(id, o, this, { lane, listen: false }));
     }
     // The fleet's first round goes at once.
     this.#scheduler.flush();

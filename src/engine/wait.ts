@@ -3,7 +3,6 @@ import type { ResolvedWaitOptions } from './options.js';
 import type { WaitEnd } from './advance.js';
 import type { Due } from './due-heap.js';
 import type { WaitState } from './wait-state.js';
-import type { WaitCheckpoint } from './checkpoint.js';
 
 /** Where a wait of the scheduler stands. @internal */
 export type Phase =
@@ -52,25 +51,23 @@ export interface WallClock {
   readonly offset: number;
 }
 
-/** The callbacks a wait was started with. @internal */
-export interface WaitHooks<TRaw> {
-  readonly onProgress: ((job: Job<TRaw>) => void) | undefined;
-  readonly until: ((job: Job<TRaw>) => boolean) | undefined;
-  readonly onCheckpoint: ((checkpoint: WaitCheckpoint) => void) | undefined;
+/** The caller's options a wait still needs once started, apart from its signal: its callbacks and flags. @internal */
+export type WaitHooks<TRaw> = Readonly<Pick<ResolvedWaitOptions<TRaw>, 'onProgress' | 'until' | 'onCheckpoint' | 'throwOnFailure' | 'cancelOnAbort'>>;
+
+/** The hooks of every wait with no callbacks and the default flags (most waits): one shared object. */
+const DEFAULT_HOOKS: WaitHooks<never> = Object.freeze({ onProgress: undefined, until: undefined, onCheckpoint: undefined, throwOnFailure: true, cancelOnAbort: false });
+
+function hooksOf<TRaw>(o: ResolvedWaitOptions<TRaw>): WaitHooks<TRaw> {
+  const { onProgress, until, onCheckpoint, throwOnFailure, cancelOnAbort } = o;
+  if (onProgress || until || onCheckpoint || !throwOnFailure || cancelOnAbort) return { onProgress, until, onCheckpoint, throwOnFailure, cancelOnAbort };
+  return DEFAULT_HOOKS as WaitHooks<TRaw>;
 }
-
-const NO_HOOKS: WaitHooks<never> = Object.freeze({ onProgress: undefined, until: undefined, onCheckpoint: undefined });
-
-/** The bits of `ActiveWait.#flags`: what a wait was started with, as bits of one number. @internal */
-const BATCHED = 1;
-const THROW_ON_FAILURE = 2;
-const CANCEL_ON_ABORT = 4;
 
 /**
  * One wait held by a scheduler: its state (plain data), the snapshot and error kept beside it,
  * its place in time, its owner, and the caller's options it still needs. Between polls this
- * object is all a wait holds, so it keeps what it needs as fields of its own: no options object,
- * no copy of the job id (the state has it), and its flags as the bits of one number.
+ * object is all a wait holds, so it keeps only what it needs: not the resolved options but its
+ * hooks (one shared object on the defaults), no copy of the job id (the state has it).
  * @internal
  */
 export class ActiveWait<TRaw> implements Due {
@@ -87,9 +84,8 @@ export class ActiveWait<TRaw> implements Due {
   /** Set while it listens to the caller's signal (as itself: see {@link handleAbort}): its scheduler's handler. */
   interrupt: ((wait: ActiveWait<TRaw>) => void) | undefined = undefined;
   readonly signal: AbortSignal | undefined;
-  /** The caller's callbacks; one shared object for the waits that have none. */
+  /** The caller's callbacks and flags; one shared object for the waits on the defaults. */
   readonly hooks: WaitHooks<TRaw>;
-  readonly #flags: number;
 
   constructor(
     public state: WaitState,
@@ -97,13 +93,11 @@ export class ActiveWait<TRaw> implements Due {
     readonly sink: WaitSink<TRaw>,
     /** Turns the state's times into the scheduler's (shared by the waits a scheduler started on the same clock). */
     readonly clock: WallClock,
+    /** A fleet's waits share one (its `concurrency`). */
     readonly lane: Lane | undefined,
-    /** Polled with `getJobs` even alone (a fleet's wait on a client that has it). */
-    batched: boolean,
   ) {
     this.signal = o.signal;
-    this.hooks = o.onProgress || o.until || o.onCheckpoint ? { onProgress: o.onProgress, until: o.until, onCheckpoint: o.onCheckpoint } : (NO_HOOKS as WaitHooks<TRaw>);
-    this.#flags = (batched ? BATCHED : 0) | (o.throwOnFailure ? THROW_ON_FAILURE : 0) | (o.cancelOnAbort ? CANCEL_ON_ABORT : 0);
+    this.hooks = hooksOf(o);
   }
 
   /** Epoch milliseconds minus `now()` when the wait started. */
@@ -114,19 +108,6 @@ export class ActiveWait<TRaw> implements Due {
   /** The job's id. */
   get id(): string {
     return this.state.jobId;
-  }
-
-  /** Polled with `getJobs` even alone (a fleet's wait on a client that has it). */
-  get batched(): boolean {
-    return (this.#flags & BATCHED) !== 0;
-  }
-
-  get throwOnFailure(): boolean {
-    return (this.#flags & THROW_ON_FAILURE) !== 0;
-  }
-
-  get cancelOnAbort(): boolean {
-    return (this.#flags & CANCEL_ON_ABORT) !== 0;
   }
 
   /** The deadline in `now()` time; `Infinity` for none (read from the state: a wait keeps no copy). */
