@@ -93,7 +93,8 @@ export interface WaitStep<TRaw = unknown> {
  * happened. It does no I/O, reads the time only from `context.now`, and jitter only from
  * `context.random`.
  *
- * - A snapshot is counted (`ok`) and compared with the last one (`changed`). One that meets `until`
+ * - A snapshot is counted in `polls` alone (`outcomes` counts the polls that got none; a timeout
+ *   reports the rest as `ok`) and compared with the last one (`changed`). One that meets `until`
  *   or is terminal ends the wait; otherwise the next poll is planned.
  * - A not-found error ends the wait when the job was seen before (it vanished: the error carries
  *   the last snapshot) or once `schedule.notFoundGraceMs` has passed since the wait began.

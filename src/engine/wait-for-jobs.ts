@@ -154,15 +154,15 @@ class Fleet<TRaw> implements WaitSink<TRaw> {
   end(end: WaitEnd<TRaw>, wait: ActiveWait<TRaw>): void {
     if (this.#settled) return;
     const id = wait.id;
-    const error = end.reason === 'error' ? end.error : end.error;
-    this.#outcomes.set(id, error === undefined && end.reason !== 'error' ? { id, status: 'fulfilled', job: end.job as Job<TRaw> } : { id, status: 'rejected', error });
+    const failed = end.error !== undefined || end.reason === 'error';
+    this.#outcomes.set(id, failed ? { id, status: 'rejected', error: end.error } : { id, status: 'fulfilled', job: end.job });
     this.#pending--;
-    if (this.#failFast && (error !== undefined || end.reason === 'error')) {
+    if (this.#failFast && failed) {
       // Every way a job can fail (its own error, the deadline, the abort) rejects the fleet; the
       // other waits stop.
       this.#finish();
       for (const wait of this.#waits) this.#scheduler.drop(wait);
-      this.#reject(error);
+      this.#reject(end.error);
       return;
     }
     if (this.#pending > 0) return;
