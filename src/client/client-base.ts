@@ -1,6 +1,5 @@
 import { inspect } from 'node:util';
 import { setClosingSignal } from './client-closing.js';
-import { setRequestBudget } from '../engine/request-budget.js';
 import type { GetJobOptions, JobClient, WaitPolicy } from './job-client.js';
 import type { Job } from '../model/job.js';
 import type { WaitOptions } from '../engine/options.js';
@@ -68,16 +67,6 @@ export abstract class JobClientBase<TRaw> implements JobClient<TRaw> {
   close(): Promise<void> {
     this.#closing.abort();
     return this.closeConnections();
-  }
-
-  /**
-   * Tells the client's scheduler how many requests the client runs at once (its transport's
-   * `maxConcurrentRequests`): no more polls than that are admitted at once, so a due poll that
-   * waits for a slot holds no request. For a subclass with a transport of its own: with
-   * `createHttpTransport`, `transport.attach(this)` does this.
-   */
-  protected declareRequestBudget(maxConcurrentRequests: number): void {
-    setRequestBudget(this, maxConcurrentRequests);
   }
 
   /** Closes the client's connections, for {@link close}; called once the waits were told. */
