@@ -2,10 +2,10 @@ import { readCheckpoint, type WaitCheckpoint } from './checkpoint.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { JobNotFoundError } from '../errors/job-not-found-error.js';
 import type { GetJobOptions, JobSource } from '../client/job-client.js';
-import type { Job } from '../model/job.js';
 import { resolveWaitOptions, type WaitOptions } from './options.js';
 import { advanceWait, expireWait, type AdvanceContext, type PollResult, type WaitStep } from './advance.js';
-import { pollOne } from './poll-one.js';
+import { batchSizeOf, pollOne } from './poll-one.js';
+import type { BatchJobSource } from './wait-for-jobs.js';
 import { assertSource } from './prepare.js';
 import { initialState, NO_OUTCOMES, type WaitState } from './wait-state.js';
 
@@ -95,14 +95,14 @@ async function fetchResults<TRaw>(client: JobSource<TRaw>, ids: readonly string[
   const distinct = [...new Set(ids)];
   const results = new Map<string, PollResult<TRaw>>();
   const options: GetJobOptions = signal ? { signal } : {};
-  const many = client as Partial<{ getJobs(ids: readonly string[], options?: GetJobOptions): Promise<Map<string, Job<TRaw>>>; maxBatchSize: number }>;
+  const many = client as Partial<BatchJobSource<TRaw>>;
   const settle = async (work: Promise<void>): Promise<void> => {
     await work;
     // A poll the caller aborted tells nothing of the job: reject instead of advancing any wait.
     if (signal?.aborted) throw signal.reason;
   };
   if (distinct.length > 1 && typeof many.getJobs === 'function') {
-    const size = Math.max(1, Math.floor(many.maxBatchSize ?? 100));
+    const size = batchSizeOf(many);
     const chunks: string[][] = [];
     for (let i = 0; i < distinct.length; i += size) chunks.push(distinct.slice(i, i + size));
     await settle(

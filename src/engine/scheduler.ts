@@ -4,23 +4,18 @@ import { now, wallClockOffset } from './clock.js';
 import { JobNotFoundError } from '../errors/job-not-found-error.js';
 import { JobTimeoutError } from '../errors/job-timeout-error.js';
 import { WaitAbortedError, type CancelOutcome } from '../errors/wait-aborted-error.js';
-import type { GetJobOptions, JobSource } from '../client/job-client.js';
+import type { JobSource } from '../client/job-client.js';
 import type { Job } from '../model/job.js';
 import { MAX_TIMER_MS, type ResolvedWaitOptions } from './options.js';
 import { advanceWait, expireWait, withoutLastJob, type PollResult, type WaitEnd } from './advance.js';
 import { DueHeap } from './due-heap.js';
 import { interruptedError } from './interrupted.js';
-import { pollOne } from './poll-one.js';
+import { batchSizeOf, pollOne } from './poll-one.js';
 import { requestBudgetOf } from './request-budget.js';
 import { ActiveWait, type Lane, type Request, type WallClock, type WaitSink } from './wait.js';
 import { initialState, lastJobOf, type WaitState } from './wait-state.js';
 import { toCheckpointJob } from './checkpoint.js';
-
-/** A source that reads many jobs in one request (ONTAP's collection query). @internal */
-interface ManySource<TRaw> extends JobSource<TRaw> {
-  getJobs(ids: readonly string[], options?: GetJobOptions): Promise<Map<string, Job<TRaw>>>;
-  readonly maxBatchSize?: number;
-}
+import type { BatchJobSource } from './wait-for-jobs.js';
 
 /**
  * How early a due poll may go when the timer wakes the scheduler, in milliseconds: timers run on
@@ -29,9 +24,6 @@ interface ManySource<TRaw> extends JobSource<TRaw> {
  * no poll planned a fraction of a millisecond ahead can go round without the clock moving.
  */
 const POLL_TOLERANCE_MS = 1;
-
-/** Ids per `getJobs` call when the source does not say. */
-const DEFAULT_BATCH_SIZE = 100;
 
 const schedulers = new WeakMap<object, Scheduler<unknown>>();
 
@@ -62,7 +54,7 @@ export function schedulerOf<TRaw>(client: JobSource<TRaw>): Scheduler<TRaw> {
  */
 export class Scheduler<TRaw> {
   readonly #source: JobSource<TRaw>;
-  readonly #many: ManySource<TRaw> | undefined;
+  readonly #many: BatchJobSource<TRaw> | undefined;
   readonly #batchSize: number;
   readonly #budget: number;
   readonly #closing: AbortSignal | undefined;
@@ -83,9 +75,9 @@ export class Scheduler<TRaw> {
 
   constructor(source: JobSource<TRaw>) {
     this.#source = source;
-    const many = source as Partial<ManySource<TRaw>>;
-    this.#many = typeof many.getJobs === 'function' ? (source as ManySource<TRaw>) : undefined;
-    this.#batchSize = Math.max(1, Math.floor(this.#many?.maxBatchSize ?? DEFAULT_BATCH_SIZE));
+    const many = source as Partial<BatchJobSource<TRaw>>;
+    this.#many = typeof many.getJobs === 'function' ? (source as BatchJobSource<TRaw>) : undefined;
+    this.#batchSize = batchSizeOf(many);
     this.#budget = requestBudgetOf(source) ?? Infinity;
     this.#closing = closingSignalOf(source);
     if (this.#closing && !this.#closing.aborted) onAbort(this.#closing, () => this.#closeAll());
@@ -340,7 +332,7 @@ export class Scheduler<TRaw> {
     );
   }
 
-  #sendMany(source: ManySource<TRaw>, group: ActiveWait<TRaw>[]): void {
+  #sendMany(source: BatchJobSource<TRaw>, group: ActiveWait<TRaw>[]): void {
     const request = this.#open(group);
     const ids = [...new Set(group.map((wait) => wait.id))];
     let answer: Promise<Map<string, Job<TRaw>>>;
