@@ -1,6 +1,6 @@
 import type { JobClient } from '../../src/client/job-client.js';
 import type { ClientOptions } from '../../src/transport/client-options.js';
-import type { VendorCli, VendorConfigInput, VendorScenario, VendorSimulation, VendorSimulator } from '../../src/vendor/descriptor.js';
+import { stringFlag, type VendorCli, type VendorConfigInput, type VendorScenario, type VendorSimulation, type VendorSimulator } from '../../src/vendor/descriptor.js';
 import type { HuaweiAuth } from './auth.js';
 import type { HuaweiClientOptions } from './client-options.js';
 import type { HuaweiGatewayAuth } from './simulator-auth.js';
@@ -51,11 +51,6 @@ export async function huaweiClientFromConfig<C extends JobClient>(input: VendorC
   if (!projectId) return input.refuse('the project id is missing: pass --project or set HUAWEICLOUD_SDK_PROJECT_ID');
   const auth = huaweiAuthFromEnv(input);
   return create({ endpoint, projectId, auth, tls: await input.tls(), logger: input.logger, proxy: input.proxy });
-}
-
-function stringFlag(input: VendorConfigInput, name: string): string | undefined {
-  const value = input.flag(name);
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** A Huawei simulation: its gateway demands `auth` when set. */
