@@ -112,11 +112,14 @@ describe('the proxy option', () => {
     expect(shown).not.toContain(PROXY_PASSWORD);
   });
 
-  it('refuses a proxy that is not an http(s) URL without quoting it, and a proxy beside a dispatcher', () => {
+  it('refuses a proxy that is not an http(s) URL or whose password does not decode, without quoting it, and a proxy beside a dispatcher', () => {
     const bad = (): OntapClient => createOntapClient({ baseUrl: httpsSim.url, auth: AUTH, proxy: `ftp://me:${PROXY_PASSWORD}@proxy` });
     expect(bad).toThrow(InvalidArgumentError);
     expect(bad).toThrow('Invalid proxy: must be an http: or https: URL');
     expect(() => createOntapClient({ baseUrl: httpsSim.url, auth: AUTH, proxy: `not a url ${PROXY_PASSWORD}` })).toThrow(/^(?!.*pa55word)Invalid proxy: must be a proxy URL/);
+    expect(() => createOntapClient({ baseUrl: httpsSim.url, auth: AUTH, proxy: `http://me:${PROXY_PASSWORD}%zz@proxy:3128` })).toThrow(
+      /^(?!.*pa55word)Invalid proxy: must be a proxy URL whose user and password are percent-encoded/,
+    );
     vi.stubEnv('HTTPS_PROXY', 'socks://proxy:1080');
     expect(() => createOntapClient({ baseUrl: httpsSim.url, auth: AUTH, proxy: 'env' })).toThrow('Invalid HTTPS_PROXY: must be an http: or https: URL');
     const dispatcher = new Agent();
