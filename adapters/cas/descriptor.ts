@@ -1,6 +1,6 @@
 import type { Job } from '../../src/model/job.js';
 import type { VendorDescriptor } from '../../src/vendor/descriptor.js';
-import { HUAWEI_FLAGS, HUAWEI_HELP, HUAWEI_SECRET_FLAGS, huaweiClientFromConfig, SIMULATED_PROJECT } from '../huawei/cli.js';
+import { huaweiDescriptorParts } from '../huawei/cli.js';
 import { createCasClient, type CasClient } from './client.js';
 import { casJobResponseSchema, casJobSchema, casTaskSchema } from './schemas.js';
 import type { CasSimulation } from './simulator.js';
@@ -8,6 +8,8 @@ import { CAS_EXECUTION_STATES, mapCasJobState } from './state.js';
 
 const failedAtTn00097 = (job: Job): boolean =>
   job.state === 'failed' && job.tasks.some((task) => task.name === 'TN00097' && task.state === 'failed' && task.error?.code === 'ECC00011');
+
+const huawei = huaweiDescriptorParts<CasClient, CasSimulation>('CAS', 'JOBWAIT_CAS_ENDPOINT', createCasClient);
 
 /** Huawei ServiceStage (CAS) jobs, as the CLI, the simulator and the conformance suite see them. @internal */
 export const casVendor: VendorDescriptor<CasClient, CasSimulation> = {
@@ -19,10 +21,7 @@ export const casVendor: VendorDescriptor<CasClient, CasSimulation> = {
   simulator: {
     load: async () => new (await import('./simulator.js')).CasSimulation(),
     jobPath: '/cas/jobs/',
-    client: (url, credential, options = {}) => createCasClient({ ...options, endpoint: url, projectId: SIMULATED_PROJECT, auth: { token: credential } }),
-    demandCredential: (sim, credential) => {
-      sim.auth = { token: credential };
-    },
+    ...huawei.simulator,
     succeeding: (sim) =>
       sim.addJob({
         tasks: [{ TASK_NAME: 'build' }, { TASK_NAME: 'deploy' }],
@@ -38,10 +37,7 @@ export const casVendor: VendorDescriptor<CasClient, CasSimulation> = {
     missing: 'JOB00000000-0000-4000-8000-000000000000',
   },
   cli: {
-    flags: HUAWEI_FLAGS,
-    secretFlags: HUAWEI_SECRET_FLAGS,
-    help: HUAWEI_HELP,
-    createClient: (input) => huaweiClientFromConfig(input, 'CAS', 'JOBWAIT_CAS_ENDPOINT', createCasClient),
+    ...huawei.cli,
     scenario: {
       addJob: (sim) =>
         sim.addJob({
@@ -59,9 +55,7 @@ export const casVendor: VendorDescriptor<CasClient, CasSimulation> = {
           ],
         }),
       ends: 'fails at task TN00097 (ECC00011)',
-      environment: (url) => ({ JOBWAIT_CAS_ENDPOINT: url, HUAWEICLOUD_SDK_PROJECT_ID: SIMULATED_PROJECT, JOBWAIT_HUAWEI_TOKEN: 'any-value' }),
-      simulatorInfo: { projectId: SIMULATED_PROJECT },
-      demoClient: (url, options) => createCasClient({ ...options, endpoint: url, projectId: SIMULATED_PROJECT, auth: { token: 'demo-token' } }),
+      ...huawei.scenario,
       expected: 'failed at TN00097 (ECC00011)',
       matches: failedAtTn00097,
     },

@@ -1,9 +1,11 @@
 import type { VendorDescriptor } from '../../src/vendor/descriptor.js';
-import { HUAWEI_FLAGS, HUAWEI_HELP, HUAWEI_SECRET_FLAGS, huaweiClientFromConfig, SIMULATED_PROJECT } from '../huawei/cli.js';
+import { huaweiDescriptorParts } from '../huawei/cli.js';
 import { createCceClient, type CceClient } from './client.js';
 import { cceJobSchema, cceJobSpecSchema, cceSubJobSchema } from './schemas.js';
 import type { CceSimulation } from './simulator.js';
 import { CCE_PHASES, mapCcePhase } from './state.js';
+
+const huawei = huaweiDescriptorParts<CceClient, CceSimulation>('CCE', 'JOBWAIT_CCE_ENDPOINT', createCceClient);
 
 /** Huawei CCE jobs, as the CLI, the simulator and the conformance suite see them. @internal */
 export const cceVendor: VendorDescriptor<CceClient, CceSimulation> = {
@@ -15,10 +17,7 @@ export const cceVendor: VendorDescriptor<CceClient, CceSimulation> = {
   simulator: {
     load: async () => new (await import('./simulator.js')).CceSimulation(),
     jobPath: '/jobs/',
-    client: (url, credential, options = {}) => createCceClient({ ...options, endpoint: url, projectId: SIMULATED_PROJECT, auth: { token: credential } }),
-    demandCredential: (sim, credential) => {
-      sim.auth = { token: credential };
-    },
+    ...huawei.simulator,
     succeeding: (sim) => sim.addJob({ uid: crypto.randomUUID() }),
     failing: (sim) =>
       sim.addJob({
@@ -33,10 +32,7 @@ export const cceVendor: VendorDescriptor<CceClient, CceSimulation> = {
     missing: '00000000-0000-4000-8000-000000000000',
   },
   cli: {
-    flags: HUAWEI_FLAGS,
-    secretFlags: HUAWEI_SECRET_FLAGS,
-    help: HUAWEI_HELP,
-    createClient: (input) => huaweiClientFromConfig(input, 'CCE', 'JOBWAIT_CCE_ENDPOINT', createCceClient),
+    ...huawei.cli,
     scenario: {
       addJob: (sim) =>
         sim.addJob({
@@ -48,9 +44,7 @@ export const cceVendor: VendorDescriptor<CceClient, CceSimulation> = {
           ],
         }),
       ends: 'succeeds, with sub-jobs',
-      environment: (url) => ({ JOBWAIT_CCE_ENDPOINT: url, HUAWEICLOUD_SDK_PROJECT_ID: SIMULATED_PROJECT, JOBWAIT_HUAWEI_TOKEN: 'any-value' }),
-      simulatorInfo: { projectId: SIMULATED_PROJECT },
-      demoClient: (url, options) => createCceClient({ ...options, endpoint: url, projectId: SIMULATED_PROJECT, auth: { token: 'demo-token' } }),
+      ...huawei.scenario,
       expected: 'succeeded',
       matches: (job) => job.state === 'succeeded' && job.tasks.every((task) => task.state === 'succeeded'),
     },

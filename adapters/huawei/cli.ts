@@ -1,16 +1,18 @@
 import type { JobClient } from '../../src/client/job-client.js';
-import type { VendorConfigInput } from '../../src/vendor/descriptor.js';
+import type { ClientOptions } from '../../src/transport/client-options.js';
+import { stringFlag, type VendorCli, type VendorConfigInput, type VendorScenario, type VendorSimulation, type VendorSimulator } from '../../src/vendor/descriptor.js';
 import type { HuaweiAuth } from './auth.js';
 import type { HuaweiClientOptions } from './client-options.js';
+import type { HuaweiGatewayAuth } from './simulator-auth.js';
 
 /** The project id the simulated Huawei jobs use (any id works with the simulator). @internal */
 export const SIMULATED_PROJECT = '063a3158b1a34710b36ad208b9497d00';
 
 /** The Huawei clients' connection flags. @internal */
-export const HUAWEI_FLAGS = Object.freeze({ endpoint: 'string', project: 'string' } as const);
+const HUAWEI_FLAGS = Object.freeze({ endpoint: 'string', project: 'string' } as const);
 
 /** Flags refused because they would carry a Huawei secret, and where it goes instead. @internal */
-export const HUAWEI_SECRET_FLAGS: Readonly<Record<string, string>> = Object.freeze({
+const HUAWEI_SECRET_FLAGS: Readonly<Record<string, string>> = Object.freeze({
   token: 'set JOBWAIT_HUAWEI_TOKEN',
   'secret-key': 'set HUAWEICLOUD_SDK_SK',
   sk: 'set HUAWEICLOUD_SDK_SK',
@@ -18,7 +20,7 @@ export const HUAWEI_SECRET_FLAGS: Readonly<Record<string, string>> = Object.free
 });
 
 /** `--help`'s lines for both Huawei clients: one array, so the help prints it once. @internal */
-export const HUAWEI_HELP: readonly string[] = Object.freeze([
+const HUAWEI_HELP: readonly string[] = Object.freeze([
   '  CAS/CCE  --endpoint URL  or JOBWAIT_CAS_ENDPOINT / JOBWAIT_CCE_ENDPOINT',
   '           --project ID    or HUAWEICLOUD_SDK_PROJECT_ID',
   '           credentials     JOBWAIT_HUAWEI_TOKEN (a token; wins when set), or',
@@ -43,12 +45,44 @@ export function huaweiAuthFromEnv(input: Pick<VendorConfigInput, 'env' | 'refuse
  * @internal
  */
 export async function huaweiClientFromConfig<C extends JobClient>(input: VendorConfigInput, title: string, variable: string, create: (options: HuaweiClientOptions) => C): Promise<C> {
-  const endpointFlag = input.flag('endpoint');
-  const endpoint = (typeof endpointFlag === 'string' && endpointFlag !== '' ? endpointFlag : undefined) ?? input.env(variable);
+  const endpoint = stringFlag(input, 'endpoint') ?? input.env(variable);
   if (!endpoint) return input.refuse(`the ${title} endpoint is missing: pass --endpoint or set ${variable}`);
-  const projectFlag = input.flag('project');
-  const projectId = (typeof projectFlag === 'string' && projectFlag !== '' ? projectFlag : undefined) ?? input.env('HUAWEICLOUD_SDK_PROJECT_ID');
+  const projectId = stringFlag(input, 'project') ?? input.env('HUAWEICLOUD_SDK_PROJECT_ID');
   if (!projectId) return input.refuse('the project id is missing: pass --project or set HUAWEICLOUD_SDK_PROJECT_ID');
   const auth = huaweiAuthFromEnv(input);
   return create({ endpoint, projectId, auth, tls: await input.tls(), logger: input.logger, proxy: input.proxy });
+}
+
+/** A Huawei simulation: its gateway demands `auth` when set. */
+type HuaweiSimulation = VendorSimulation & { auth: HuaweiGatewayAuth | undefined };
+
+/**
+ * The parts of a Huawei vendor's descriptor that CAS and CCE share, for the client `create` makes
+ * (its endpoint from `--endpoint` or `variable`): the simulator's token client, the connection
+ * flags and help, and the scenario's environment and demo client. @internal
+ */
+export function huaweiDescriptorParts<C extends JobClient, S extends HuaweiSimulation>(
+  title: string,
+  variable: string,
+  create: (options: HuaweiClientOptions) => C,
+): {
+  simulator: Pick<VendorSimulator<C, S>, 'client' | 'demandCredential'>;
+  cli: Pick<VendorCli<C, S>, 'flags' | 'secretFlags' | 'help' | 'createClient'>;
+  scenario: Pick<VendorScenario<C, S>, 'environment' | 'simulatorInfo' | 'demoClient'>;
+} {
+  const simulated = (url: string, token: string, options: ClientOptions = {}): C => create({ ...options, endpoint: url, projectId: SIMULATED_PROJECT, auth: { token } });
+  return {
+    simulator: {
+      client: simulated,
+      demandCredential: (sim, credential) => {
+        sim.auth = { token: credential };
+      },
+    },
+    cli: { flags: HUAWEI_FLAGS, secretFlags: HUAWEI_SECRET_FLAGS, help: HUAWEI_HELP, createClient: (input) => huaweiClientFromConfig(input, title, variable, create) },
+    scenario: {
+      environment: (url) => ({ [variable]: url, HUAWEICLOUD_SDK_PROJECT_ID: SIMULATED_PROJECT, JOBWAIT_HUAWEI_TOKEN: 'any-value' }),
+      simulatorInfo: { projectId: SIMULATED_PROJECT },
+      demoClient: (url, options) => simulated(url, 'demo-token', options),
+    },
+  };
 }

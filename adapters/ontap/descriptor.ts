@@ -1,4 +1,4 @@
-import type { VendorDescriptor } from '../../src/vendor/descriptor.js';
+import { stringFlag, type VendorDescriptor } from '../../src/vendor/descriptor.js';
 import { createOntapClient, type OntapClient } from './client.js';
 import {
   ontapErrorResponseSchema,
@@ -43,9 +43,9 @@ export const ontapVendor: VendorDescriptor<OntapClient, OntapSimulation> = {
       '           password        JOBWAIT_ONTAP_PASSWORD, or --password-stdin',
     ],
     async createClient(input) {
-      const baseUrl = nonEmpty(input.flag('url')) ?? input.env('JOBWAIT_ONTAP_URL');
+      const baseUrl = stringFlag(input, 'url') ?? input.env('JOBWAIT_ONTAP_URL');
       if (!baseUrl) return input.refuse('the ONTAP address is missing: pass --url or set JOBWAIT_ONTAP_URL');
-      const username = nonEmpty(input.flag('user')) ?? input.env('JOBWAIT_ONTAP_USER');
+      const username = stringFlag(input, 'user') ?? input.env('JOBWAIT_ONTAP_USER');
       if (!username) return input.refuse('the ONTAP user is missing: pass --user or set JOBWAIT_ONTAP_USER');
       let password: string | undefined;
       if (input.flag('password-stdin') === true) {
@@ -94,7 +94,3 @@ export const ontapVendor: VendorDescriptor<OntapClient, OntapSimulation> = {
     },
   },
 };
-
-function nonEmpty(value: string | boolean | undefined): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}

@@ -36,6 +36,13 @@ function proxyUrl(value: string, name: string): string {
     throw new InvalidArgumentError(name, 'must be a proxy URL, like http://proxy.example.com:3128');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError(name, `must be an http: or https: URL, not ${url.protocol}`);
+  // undici decodes the user and password for Proxy-Authorization: a stray % would throw a bare URIError there.
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+  } catch {
+    throw new InvalidArgumentError(name, 'must be a proxy URL whose user and password are percent-encoded (% then two hex digits)');
+  }
   return url.href;
 }
 

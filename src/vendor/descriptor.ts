@@ -70,6 +70,12 @@ export interface VendorConfigInput {
   readonly proxy: string;
 }
 
+/** The value of connection flag `name` when it is a non-empty string, else `undefined` (then a descriptor reads its variable). @internal */
+export function stringFlag(input: Pick<VendorConfigInput, 'flag'>, name: string): string | undefined {
+  const value = input.flag(name);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 /** The vendor's jobs in `jobwait demo` and `jobwait simulate`. @internal */
 export interface VendorScenario<C extends JobClient, S extends VendorSimulation> {
   /** Scripts the job `demo` waits on and `simulate` lists first; returns its id. */

@@ -10,14 +10,29 @@ import { simulatorTarget } from '../../helpers/simulator-target.js';
 const REGISTRY = defineRegistry([...SHIPPED_VENDORS, acmeVendor]);
 const acme = (): ConformanceTarget => simulatorTarget(acmeVendor, REGISTRY);
 
-/** The acme target with its fixture's client replaced by `wrap(client)`. */
-function withClient(wrap: (client: JobClient, secret: string) => JobClient): ConformanceTarget {
+/** The acme target with its fixture's client's `waitForJob` replaced by `wait(client, secret)`. */
+function withWaitForJob(wait: (client: JobClient, secret: string) => JobClient['waitForJob']): ConformanceTarget {
   const target = acme();
   return {
     ...target,
     async setup() {
       const fixture = await target.setup();
-      return { ...fixture, client: () => wrap(fixture.client(), fixture.secrets[0] ?? '') };
+      const secret = fixture.secrets[0] ?? '';
+      return {
+        ...fixture,
+        client: () => {
+          const client = fixture.client();
+          return {
+            ...client,
+            vendor: client.vendor,
+            getJob: (id, options) => client.getJob(id, options),
+            waitForJob: wait(client, secret),
+            watchJob: (id, options) => client.watchJob(id, options),
+            close: () => client.close(),
+            [Symbol.asyncDispose]: () => client.close(),
+          };
+        },
+      };
     },
   };
 }
@@ -41,18 +56,11 @@ describe('runConformance', () => {
 
   it('reports the error cases failed for an adapter whose errors are untyped and show the credential', async () => {
     const report = await runConformance(
-      withClient((client, secret) => ({
-        ...client,
-        vendor: client.vendor,
-        getJob: (id, options) => client.getJob(id, options),
-        waitForJob: (id, options) =>
-          client.waitForJob(id, options).catch((error: unknown) => {
-            throw new Error(`wait failed with token ${secret}: ${String(error)}`);
-          }),
-        watchJob: (id, options) => client.watchJob(id, options),
-        close: () => client.close(),
-        [Symbol.asyncDispose]: () => client.close(),
-      })),
+      withWaitForJob((client, secret) => (id, options) =>
+        client.waitForJob(id, options).catch((error: unknown) => {
+          throw new Error(`wait failed with token ${secret}: ${String(error)}`);
+        }),
+      ),
     );
     expect(report.ok).toBe(false);
     const names = failed(report);
@@ -64,19 +72,12 @@ describe('runConformance', () => {
 
   it('reports the secret case failed for an adapter whose typed errors show the credential', async () => {
     const report = await runConformance(
-      withClient((client, secret) => ({
-        ...client,
-        vendor: client.vendor,
-        getJob: (id, options) => client.getJob(id, options),
-        waitForJob: (id, options) =>
-          client.waitForJob(id, options).catch((error: unknown) => {
-            if (error instanceof Error) error.message += ` (token ${secret})`;
-            throw error;
-          }),
-        watchJob: (id, options) => client.watchJob(id, options),
-        close: () => client.close(),
-        [Symbol.asyncDispose]: () => client.close(),
-      })),
+      withWaitForJob((client, secret) => (id, options) =>
+        client.waitForJob(id, options).catch((error: unknown) => {
+          if (error instanceof Error) error.message += ` (token ${secret})`;
+          throw error;
+        }),
+      ),
     );
     expect(failed(report)).toContain('rejects a 401 with AuthenticationError at once, without showing a credential');
     expect(failed(report)).toContain('rejects an id the vendor does not have with JobNotFoundError');
@@ -84,18 +85,10 @@ describe('runConformance', () => {
 
   it('reports the dates case failed for an adapter that hands out dates as strings', async () => {
     const report = await runConformance(
-      withClient((client) => {
+      withWaitForJob((client) => {
         const stringDates = <T extends { createdAt?: Date }>(job: T): T => ({ ...job, createdAt: job.createdAt?.toISOString() as unknown as Date });
-        return {
-          ...client,
-          vendor: client.vendor,
-          getJob: (id, options) => client.getJob(id, options),
-          waitForJob: async (id, options = {}) =>
-            stringDates(await client.waitForJob(id, { ...options, ...(options.onProgress ? { onProgress: (job) => options.onProgress?.(stringDates(job)) } : {}) })),
-          watchJob: (id, options) => client.watchJob(id, options),
-          close: () => client.close(),
-          [Symbol.asyncDispose]: () => client.close(),
-        };
+        return async (id, options = {}) =>
+          stringDates(await client.waitForJob(id, { ...options, ...(options.onProgress ? { onProgress: (job) => options.onProgress?.(stringDates(job)) } : {}) }));
       }),
     );
     expect(failed(report)).toEqual(['gives dates as valid Dates or not at all, on the job and its tasks']);

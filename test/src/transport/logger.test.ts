@@ -69,5 +69,8 @@ describe('the logger', () => {
     const client = createOntapClient({ baseUrl: sim.url.replace('http:', 'https:'), auth: { username: 'admin', password: PASSWORD }, tls: { rejectUnauthorized: false }, logger: pino });
     await client.close();
     expect(pino.lines).toEqual([{ level: 'warn', msg: expect.stringContaining('TLS certificate verification is off') as unknown as string }]);
+    // One without debug: no debug line is attempted, so the request goes through.
+    const warnOnly: Logger = { levelVal: 30, warn: () => undefined };
+    await expect(getOnce(warnOnly)).resolves.toEqual(expect.any(String));
   });
 });

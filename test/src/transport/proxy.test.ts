@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Agent } from 'undici';
 import { createOntapClient, type OntapClient, type OntapClientOptions } from '../../../adapters/ontap/index.js';
-import { InvalidArgumentError, NetworkError } from '../../../src/errors/index.js';
+import { ApiError, InvalidArgumentError, NetworkError } from '../../../src/errors/index.js';
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import { startConnectProxy, type ConnectProxy } from '../../helpers/connect-proxy.js';
 import { rejectionOf } from '../../helpers/promises.js';
@@ -103,15 +103,23 @@ describe('the proxy option', () => {
     const error = (await rejectionOf(client.getJob(succeeding(selfSignedSim)))) as NetworkError;
     expect(proxy.tunnels[0]?.authorization).toBe(`Basic ${Buffer.from(`me:${PROXY_PASSWORD}`).toString('base64')}`);
     expect(error).toBeInstanceOf(NetworkError);
-    const shown = [error.message, String(error.stack), JSON.stringify(error), JSON.stringify(client), ...warnings].join('\n');
+    // An answer that quotes the password (a server or proxy echoing what it saw) is cut too.
+    const echoing = ontap(httpsSim, { proxy: url.href, tls: { ca: CA } });
+    httpsSim.fault({ type: 'status', status: 500, body: { error: { code: '1', message: `seen ${PROXY_PASSWORD} and ${encodeURIComponent(PROXY_PASSWORD)}` } } });
+    const answered = await rejectionOf(echoing.getJob(succeeding(httpsSim)));
+    expect(answered).toBeInstanceOf(ApiError);
+    const shown = [error.message, String(error.stack), JSON.stringify(error), JSON.stringify(client), ...warnings, String(answered), JSON.stringify(answered)].join('\n');
     expect(shown).not.toContain(PROXY_PASSWORD);
   });
 
-  it('refuses a proxy that is not an http(s) URL without quoting it, and a proxy beside a dispatcher', () => {
+  it('refuses a proxy that is not an http(s) URL or whose password does not decode, without quoting it, and a proxy beside a dispatcher', () => {
     const bad = (): OntapClient => createOntapClient({ baseUrl: httpsSim.url, auth: AUTH, proxy: `ftp://me:${PROXY_PASSWORD}@proxy` });
     expect(bad).toThrow(InvalidArgumentError);
     expect(bad).toThrow('Invalid proxy: must be an http: or https: URL');
     expect(() => createOntapClient({ baseUrl: httpsSim.url, auth: AUTH, proxy: `not a url ${PROXY_PASSWORD}` })).toThrow(/^(?!.*pa55word)Invalid proxy: must be a proxy URL/);
+    expect(() => createOntapClient({ baseUrl: httpsSim.url, auth: AUTH, proxy: `http://me:${PROXY_PASSWORD}%zz@proxy:3128` })).toThrow(
+      /^(?!.*pa55word)Invalid proxy: must be a proxy URL whose user and password are percent-encoded/,
+    );
     vi.stubEnv('HTTPS_PROXY', 'socks://proxy:1080');
     expect(() => createOntapClient({ baseUrl: httpsSim.url, auth: AUTH, proxy: 'env' })).toThrow('Invalid HTTPS_PROXY: must be an http: or https: URL');
     const dispatcher = new Agent();
