@@ -1,8 +1,8 @@
 import { createClientFromConfig, parseVendor } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { chooseMode, Reporter, type Outcome } from '../output.js';
-import { outcomeOfError, resolvedOutcome } from './wait.js';
+import { chooseMode, Reporter } from '../output.js';
+import { timingOptions, waitOutcome } from './wait.js';
 import { jobNames } from './list.js';
 
 export const ACTIONS = ['cancel', 'pause', 'resume'] as const;
@@ -27,20 +27,12 @@ export async function actionCommand(action: Action, context: CommandContext): Pr
     const reporter = new Reporter(chooseMode(args.flags.json, io.stdout), io);
     try {
       reporter.track(vendor.name, id);
-      let outcome: Outcome;
-      try {
-        const job = await client.waitForJob(id, {
-          signal,
-          throwOnFailure: false,
-          ...(args.flags.timeoutMs === undefined ? {} : { timeoutMs: args.flags.timeoutMs }),
-          ...(args.flags.minDelayMs === undefined ? {} : { minDelayMs: args.flags.minDelayMs }),
-          ...(args.flags.maxDelayMs === undefined ? {} : { maxDelayMs: args.flags.maxDelayMs }),
-          onProgress: (snapshot) => reporter.snapshot(snapshot),
-        });
-        outcome = resolvedOutcome(vendor.name, id, job);
-      } catch (error) {
-        outcome = outcomeOfError(vendor.name, id, error);
-      }
+      const outcome = await waitOutcome(client, vendor.name, id, {
+        signal,
+        throwOnFailure: false,
+        ...timingOptions(args.flags),
+        onProgress: (snapshot) => reporter.snapshot(snapshot),
+      });
       reporter.outcome(outcome);
       return outcome.exitCode;
     } finally {
