@@ -24,7 +24,7 @@ export async function actionCommand(action: Action, context: CommandContext): Pr
     io.stdout.write(args.flags.json ? `${JSON.stringify({ type: 'action', action, vendor: vendor.name, id, status: 'accepted' })}\n` : `${action} accepted for ${vendor.name} job ${id}\n`);
     if (!args.flags.wait) return EXIT.SUCCEEDED;
     // The cancel was accepted: wait for the job to end, whatever end it reaches.
-    const reporter = new Reporter(chooseMode(args.flags.json, io.stdout), io);
+    const reporter = new Reporter(chooseMode(args.flags.json, io.stderr), io);
     try {
       reporter.track(vendor.name, id);
       const outcome = await waitOutcome(client, vendor.name, id, {
