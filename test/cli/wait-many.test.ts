@@ -48,6 +48,21 @@ describe('jobwait wait VENDOR ID…, from the real bin', () => {
     ]);
   });
 
+  test('off a terminal and on one, stdout holds a result line for each job that ended well, and the failed one\'s error goes to stderr', async () => {
+    for (const tty of [false, true]) {
+      const ok = cli.sim.ontap.addJob({ steps: [{ state: 'running' }, { state: 'success', code: 0 }] });
+      const also = cli.sim.ontap.addJob({ steps: [{ state: 'success', code: 0 }] });
+      const failing = cli.sim.ontap.addJob({ steps: [{ state: 'running' }, { state: 'failure', message: 'Volume is offline', error: { code: '917927', message: 'Volume is offline' } }] });
+      const result = await runCli(['wait', 'ontap', ok, failing, also, ...FAST], { env: ontapEnv(), tty });
+      expect(result.code).toBe(EXIT.FAILED);
+      expect(result.stdout.split('\n').slice(0, -1)).toEqual([
+        expect.stringMatching(new RegExp(`^✔ ontap job ${ok} succeeded in \\d+\\.\\ds$`)),
+        expect.stringMatching(new RegExp(`^✔ ontap job ${also} succeeded in \\d+\\.\\ds$`)),
+      ]);
+      expect(result.stderr.match(/JOB_FAILED: .*Volume is offline/g)).toHaveLength(1);
+    }
+  });
+
   test('an id given twice is a usage error', async () => {
     const result = await runCli(['wait', 'ontap', MISSING, MISSING], { env: ontapEnv() });
     expect(result.code).toBe(EXIT.USAGE);

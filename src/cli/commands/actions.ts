@@ -33,7 +33,7 @@ export async function actionCommand(action: Action, context: CommandContext): Pr
         ...timingOptions(args.flags),
         onProgress: (snapshot) => reporter.snapshot(snapshot),
       });
-      reporter.outcome(outcome);
+      reporter.outcomes([outcome]);
       return outcome.exitCode;
     } finally {
       reporter.close();

@@ -37,7 +37,7 @@ export async function waitCommand(context: CommandContext): Promise<number> {
   try {
     for (const each of ids) reporter.track(vendor, each);
     const outcomes = await waitOutcomes(client, vendor, ids, options);
-    for (const outcome of outcomes) reporter.outcome(outcome);
+    reporter.outcomes(outcomes);
     return Math.max(...outcomes.map((outcome) => outcome.exitCode));
   } finally {
     reporter.close();
