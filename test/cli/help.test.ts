@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { SHIPPED_VENDORS } from '../../adapters/registry.js';
+import { parseDuration, usage } from '../../src/cli/args.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
+import { commandHelp } from '../../src/cli/help.js';
+import { SCHEDULE_CONSTANTS, WAIT_DEFAULTS } from '../../src/engine/options.js';
 import { FAST, PROJECT, runCli, STACK_LINE, useSimulator } from './run-cli.js';
 
 const PASSWORD = 'verbose-pa55word-never-shown';
@@ -96,5 +100,22 @@ describe('help and usage errors, from the real bin', () => {
     } finally {
       cli.sim.cas.auth = undefined;
     }
+  });
+});
+
+describe('the defaults the help shows', () => {
+  test('are the engine\'s own: --timeout, --min-delay, --max-delay and the growth factor, in `jobwait --help` and in `jobwait wait --help`', () => {
+    const engine = { '--timeout': WAIT_DEFAULTS.timeoutMs, '--min-delay': WAIT_DEFAULTS.minDelayMs, '--max-delay': WAIT_DEFAULTS.maxDelayMs };
+    const waitHelp = section(commandHelp('wait', SHIPPED_VENDORS) ?? '', 'Options:');
+    const fullHelp = usage(SHIPPED_VENDORS).split('\n');
+    for (const [flag, ms] of Object.entries(engine)) {
+      const own = waitHelp.find((line) => line.trim().startsWith(`${flag} `)) ?? '';
+      expect(parseDuration(/default: ([^;\]]+)/.exec(own)?.[1] ?? '', flag), own).toBe(ms);
+      const full = fullHelp.find((line) => line.trim().startsWith(`${flag} `)) ?? '';
+      expect(parseDuration(/\(default (\S+?)\)/.exec(full)?.[1] ?? '', flag), full).toBe(ms);
+    }
+    const factor = `×${SCHEDULE_CONSTANTS.factor}`;
+    expect(waitHelp.find((line) => line.trim().startsWith('--min-delay '))).toContain(factor);
+    expect(fullHelp.find((line) => line.trim().startsWith('--min-delay '))).toContain(factor);
   });
 });
