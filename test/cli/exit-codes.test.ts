@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { startSimulator } from '../../src/testing/index.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { FAST, runCli, STACK_LINE, useSimulator } from './run-cli.js';
+import { FAST, runCli, STACK_LINE, useSimulator, type CliResult } from './run-cli.js';
 
 const PASSWORD = 'ontap-pa55word-never-shown';
 const TOKEN = 'huawei-token-never-shown';
@@ -132,20 +132,28 @@ describe('jobwait exit codes, each from the real bin against the simulator', () 
     noSecrets(result.stdout + result.stderr);
   });
 
-  test('143: SIGTERM aborts the wait as cleanly as SIGINT, and exits 128 + 15', async () => {
+  /** A wait on a job that runs on, sent `signal` once the simulator has seen `afterPolls` of its polls. */
+  const interruptedWait = async (signal: NodeJS.Signals, afterPolls: number): Promise<{ result: CliResult; polls: () => number; pollsAtSignal: number }> => {
     const uuid = cli.sim.ontap.addJob({ steps: [{ state: 'running', message: 'forever' }] });
     const polls = (): number => cli.sim.requests.filter((request) => request.url.includes(uuid)).length;
+    let pollsAtSignal = -1;
     const result = await runCli(['wait', 'ontap', uuid, '--min-delay', '300ms', '--max-delay', '300ms'], {
       env: ontapEnv(),
       onSpawn: (child) => {
         const timer = setInterval(() => {
-          if (polls() >= 1) {
+          if (polls() >= afterPolls) {
             clearInterval(timer);
-            child.kill('SIGTERM');
+            pollsAtSignal = polls();
+            child.kill(signal);
           }
         }, 10);
       },
     });
+    return { result, polls, pollsAtSignal };
+  };
+
+  test('143: SIGTERM aborts the wait as cleanly as SIGINT, and exits 128 + 15', async () => {
+    const { result } = await interruptedWait('SIGTERM', 1);
     expect(result.code).toBe(EXIT.TERMINATED);
     expect(result.code).toBe(143);
     expect(result.signal).toBeNull();
@@ -154,21 +162,7 @@ describe('jobwait exit codes, each from the real bin against the simulator', () 
   });
 
   test('130: SIGINT aborts the wait cleanly: no stack, no request after the signal', async () => {
-    const uuid = cli.sim.ontap.addJob({ steps: [{ state: 'running', message: 'forever' }] });
-    const polls = (): number => cli.sim.requests.filter((request) => request.url.includes(uuid)).length;
-    let pollsAtSignal = -1;
-    const result = await runCli(['wait', 'ontap', uuid, '--min-delay', '300ms', '--max-delay', '300ms'], {
-      env: ontapEnv(),
-      onSpawn: (child) => {
-        const timer = setInterval(() => {
-          if (polls() >= 2) {
-            clearInterval(timer);
-            pollsAtSignal = polls();
-            child.kill('SIGINT');
-          }
-        }, 10);
-      },
-    });
+    const { result, polls, pollsAtSignal } = await interruptedWait('SIGINT', 2);
     expect(result.code).toBe(EXIT.INTERRUPTED);
     expect(result.signal).toBeNull();
     expect(result.stderr).toContain('ABORTED');
