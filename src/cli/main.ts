@@ -1,4 +1,5 @@
 import { SHIPPED_VENDORS } from '../../adapters/registry.js';
+import type { Logger } from '../transport/logger.js';
 import type { VendorRegistry } from '../vendor/registry.js';
 import { parseCommandLine, usage, type ParsedArgs } from './args.js';
 import type { ConfigContext } from './config.js';
@@ -56,6 +57,20 @@ function debugFromEnv(value: string | undefined): boolean {
   return value !== undefined && value !== '' && !/^(0|false|no|off)$/i.test(value);
 }
 
+/**
+ * The clients' logger: each warning goes to `warn`; each debug line is counted in `retries` (the
+ * live `retrying:` tally) and, when `verbose` (`--verbose`, `JOBWAIT_DEBUG`), printed on stderr.
+ */
+function cliLogger(io: Io, retries: RetryTally, verbose: boolean, warn: (message: string) => void): Logger {
+  return {
+    warn,
+    debug: (message, fields) => {
+      retries.record(fields);
+      if (verbose) io.stderr.write(`jobwait: debug: ${terminalSafe(message.replace(/^jobwait: /, ''))}\n`);
+    },
+  };
+}
+
 async function dispatch(args: ParsedArgs, context: CommandContext, version: () => string): Promise<number> {
   const { io } = context;
   if (args.flags.version) {
@@ -99,20 +114,12 @@ export async function main(argv: readonly string[], io: Io, signal: AbortSignal,
   try {
     const args = parseCommandLine(argv, vendors);
     const retries = new RetryTally();
-    const verbose = args.flags.verbose === true || debugFromEnv(io.env['JOBWAIT_DEBUG']);
+    const verbose = args.flags.verbose || debugFromEnv(io.env['JOBWAIT_DEBUG']);
     const config: ConfigContext = {
       flags: args.flags,
       env: io.env,
       readStdin: options.readStdin ?? readProcessStdin,
-      logger: {
-        warn: options.warn ?? warningPrinter((text) => io.stderr.write(text)),
-        debug: verbose
-          ? (message, fields) => {
-              retries.record(fields);
-              io.stderr.write(`jobwait: debug: ${terminalSafe(message.replace(/^jobwait: /, ''))}\n`);
-            }
-          : (_message, fields) => retries.record(fields),
-      },
+      logger: cliLogger(io, retries, verbose, options.warn ?? warningPrinter((text) => io.stderr.write(text))),
       retries,
       vendors,
     };

@@ -169,9 +169,32 @@ export class Reporter {
     else this.#draw();
   }
 
+  /**
+   * One wait ended while others may go on (the demo's): the live block shows it; then its NDJSON
+   * line, or its error line on stderr. No result line: see {@link outcomes}.
+   */
   outcome(outcome: Outcome): void {
+    this.#record(outcome);
+    if (this.mode === 'tty') this.#draw();
+    this.#print(outcome, false);
+  }
+
+  /**
+   * How every wait ended, once all have: the live block's last frame, then for each its NDJSON
+   * line, or its error line on stderr, or its result line on stdout (`✔ ontap job … succeeded in 1.2s`).
+   */
+  outcomes(outcomes: readonly Outcome[]): void {
+    for (const outcome of outcomes) this.#record(outcome);
+    this.#stopLive();
+    for (const outcome of outcomes) this.#print(outcome, true);
+  }
+
+  #record(outcome: Outcome): void {
     const entry = this.#jobs.get(`${outcome.vendor}\u0000${outcome.id}`);
     if (entry) entry.outcome = outcome;
+  }
+
+  #print(outcome: Outcome, result: boolean): void {
     if (this.mode === 'json') {
       this.#line({
         type: 'outcome',
@@ -183,12 +206,9 @@ export class Reporter {
         ...(outcome.job ? { job: outcome.job } : {}),
         ...(outcome.error === undefined ? {} : { error: errorJson(outcome.error) }),
       });
-    } else if (this.mode === 'tty') {
-      this.#draw();
     }
     if (outcome.error !== undefined) this.error(outcome.error);
-    else if (this.mode !== 'json' && this.#jobs.size <= 1) {
-      this.#stopLive();
+    else if (result && this.mode !== 'json') {
       this.#io.stdout.write(`${this.#style('green', '✔')} ${terminalSafe(`${outcome.vendor} job ${outcome.id}`)} ${outcome.status} in ${formatElapsed(Date.now() - this.#started)}\n`);
     }
   }

@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/testing/index.js';
+import { describe, expect, test } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { assertBuilt, runCli } from './run-cli.js';
+import { FAST, runCli, useSimulator } from './run-cli.js';
 
-const FAST = ['--min-delay', '20ms', '--max-delay', '50ms'];
 
 interface Line {
   type: string;
@@ -13,17 +11,12 @@ interface Line {
 }
 
 describe('jobwait cancel --wait, from the real bin', () => {
-  let sim: Simulator;
-  beforeAll(async () => {
-    assertBuilt();
-    sim = await startSimulator();
-  });
-  afterAll(() => sim?.close());
+  const cli = useSimulator();
 
-  const env = (): Record<string, string> => ({ JOBWAIT_ONTAP_URL: sim.url, JOBWAIT_ONTAP_USER: 'admin', JOBWAIT_ONTAP_PASSWORD: 'x' });
+  const env = cli.ontapEnv;
 
   test('cancels, then waits until the job has ended, and exits 0 with its end in the outcome', async () => {
-    const id = sim.ontap.addJob({ steps: [{ state: 'running', message: 'Working' }] });
+    const id = cli.sim.ontap.addJob({ steps: [{ state: 'running', message: 'Working' }] });
     const result = await runCli(['cancel', 'ontap', id, '--wait', '--json', ...FAST], { env: env() });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(EXIT.SUCCEEDED);
@@ -36,7 +29,7 @@ describe('jobwait cancel --wait, from the real bin', () => {
   });
 
   test('--wait goes with cancel only', async () => {
-    const result = await runCli(['pause', 'ontap', sim.ontap.addJob({ steps: [{ state: 'running' }] }), '--wait'], { env: env() });
+    const result = await runCli(['pause', 'ontap', cli.sim.ontap.addJob({ steps: [{ state: 'running' }] }), '--wait'], { env: env() });
     expect(result.code).toBe(EXIT.USAGE);
     expect(result.stderr).toContain('--wait goes with cancel only');
   });

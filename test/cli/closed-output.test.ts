@@ -1,25 +1,19 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { startSimulator, type Simulator } from '../../src/testing/index.js';
-import { assertBuilt, cliPath, root, STACK_LINE } from './run-cli.js';
+import { cliPath, root, STACK_LINE, useSimulator } from './run-cli.js';
 
 describe('a closed output, from the real bin', () => {
-  let sim: Simulator;
-  beforeAll(async () => {
-    assertBuilt();
-    sim = await startSimulator();
-  });
-  afterAll(() => sim?.close());
+  const cli = useSimulator();
 
   test('stdout closed after the first line (`--json | head -1`) ends the wait quietly, stops polling, and exits OUTPUT_CLOSED, not FAILED', async () => {
     // A job that changes on every poll for a while, then runs on: each poll prints an NDJSON line on stdout.
     const steps = [...Array.from({ length: 100 }, (_, i) => ({ state: 'running', message: `step ${i}` })), { state: 'running', message: 'forever' }];
-    const uuid = sim.ontap.addJob({ steps });
-    const polls = (): number => sim.requests.filter((request) => request.url.includes(uuid)).length;
+    const uuid = cli.sim.ontap.addJob({ steps });
+    const polls = (): number => cli.sim.requests.filter((request) => request.url.includes(uuid)).length;
     const child = spawn(process.execPath, [cliPath, 'wait', 'ontap', uuid, '--min-delay', '20ms', '--max-delay', '20ms', '--timeout', '60s', '--json'], {
       cwd: root,
-      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', JOBWAIT_ONTAP_URL: sim.url, JOBWAIT_ONTAP_USER: 'admin', JOBWAIT_ONTAP_PASSWORD: 'x' },
+      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', ...cli.ontapEnv() },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let firstLine = '';

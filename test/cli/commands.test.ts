@@ -1,26 +1,17 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/testing/index.js';
+import { describe, expect, test } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { assertBuilt, cliPath, root, runCli, STACK_LINE } from './run-cli.js';
+import { cliPath, FAST, PROJECT, root, runCli, STACK_LINE, useSimulator } from './run-cli.js';
 
 const PASSWORD = 'stdin-pa55word-never-shown';
 const SECRET_KEY = 'huawei-secret-key-never-shown';
-const PROJECT = '063a3158b1a34710b36ad208b9497d00';
-const FAST = ['--min-delay', '20ms', '--max-delay', '50ms'];
 
 describe('jobwait commands, from the real bin', () => {
-  let sim: Simulator;
-  beforeAll(async () => {
-    assertBuilt();
-    sim = await startSimulator();
-  });
-  afterAll(() => sim?.close());
+  const cli = useSimulator();
 
-  const ontapEnv = (): Record<string, string> => ({ JOBWAIT_ONTAP_URL: sim.url, JOBWAIT_ONTAP_USER: 'admin', JOBWAIT_ONTAP_PASSWORD: 'x' });
-  const huaweiEnv = (): Record<string, string> => ({ JOBWAIT_CAS_ENDPOINT: sim.url, JOBWAIT_CCE_ENDPOINT: sim.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT, JOBWAIT_HUAWEI_TOKEN: 't' });
+  const { ontapEnv, huaweiEnv } = cli;
 
   test('--version prints package.json\'s version; --help exits 0 and documents the exit codes', async () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -35,7 +26,7 @@ describe('jobwait commands, from the real bin', () => {
   });
 
   test('--json prints NDJSON: every line parses, snapshots then one outcome line', async () => {
-    const jobId = sim.cce.addJob();
+    const jobId = cli.sim.cce.addJob();
     const result = await runCli(['wait', 'cce', jobId, '--json', ...FAST], { env: huaweiEnv() });
     expect(result.code).toBe(EXIT.SUCCEEDED);
     const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; status?: string; job?: { state: string; tasks: unknown[] } });
@@ -47,7 +38,7 @@ describe('jobwait commands, from the real bin', () => {
   });
 
   test('--json on a failure ends with an outcome line that carries the typed error', async () => {
-    const jobId = sim.cas.addJob({ jobId: 'JOB-cli-json-failed' });
+    const jobId = cli.sim.cas.addJob({ jobId: 'JOB-cli-json-failed' });
     const result = await runCli(['wait', 'cas', jobId, '--json', ...FAST], { env: huaweiEnv() });
     expect(result.code).toBe(EXIT.FAILED);
     const last = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as { type: string; status: string; error: { code: string } };
@@ -56,38 +47,38 @@ describe('jobwait commands, from the real bin', () => {
   });
 
   test('--password-stdin reads the password; AK/SK from HUAWEICLOUD_SDK_*; secrets never printed', async () => {
-    sim.ontap.credentials = { username: 'admin', password: PASSWORD };
+    cli.sim.ontap.credentials = { username: 'admin', password: PASSWORD };
     try {
-      const ok = await runCli(['wait', 'ontap', sim.ontap.addJob(), '--user', 'admin', '--password-stdin', ...FAST], {
-        env: { JOBWAIT_ONTAP_URL: sim.url },
+      const ok = await runCli(['wait', 'ontap', cli.sim.ontap.addJob(), '--user', 'admin', '--password-stdin', ...FAST], {
+        env: { JOBWAIT_ONTAP_URL: cli.sim.url },
         stdin: `${PASSWORD}\n`,
       });
       expect(ok.stderr).not.toContain('jobwait:');
       expect(ok.code).toBe(EXIT.SUCCEEDED);
-      const wrong = await runCli(['wait', 'ontap', sim.ontap.addJob(), '--user', 'admin', '--password-stdin', '--json', ...FAST], {
-        env: { JOBWAIT_ONTAP_URL: sim.url },
+      const wrong = await runCli(['wait', 'ontap', cli.sim.ontap.addJob(), '--user', 'admin', '--password-stdin', '--json', ...FAST], {
+        env: { JOBWAIT_ONTAP_URL: cli.sim.url },
         stdin: `not-${PASSWORD}\n`,
       });
       expect(wrong.code).toBe(EXIT.AUTHENTICATION);
       expect(wrong.stdout + wrong.stderr).not.toContain(PASSWORD);
     } finally {
-      sim.ontap.credentials = undefined;
+      cli.sim.ontap.credentials = undefined;
     }
-    sim.cas.auth = { accessKey: 'AKDEMO', secretKey: SECRET_KEY };
+    cli.sim.cas.auth = { accessKey: 'AKDEMO', secretKey: SECRET_KEY };
     try {
-      const env = { JOBWAIT_CAS_ENDPOINT: sim.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT, HUAWEICLOUD_SDK_AK: 'AKDEMO' };
-      const signed = await runCli(['get', 'cas', sim.cas.addJob({ jobId: 'JOB-cli-aksk' })], { env: { ...env, HUAWEICLOUD_SDK_SK: SECRET_KEY } });
+      const env = { JOBWAIT_CAS_ENDPOINT: cli.sim.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT, HUAWEICLOUD_SDK_AK: 'AKDEMO' };
+      const signed = await runCli(['get', 'cas', cli.sim.cas.addJob({ jobId: 'JOB-cli-aksk' })], { env: { ...env, HUAWEICLOUD_SDK_SK: SECRET_KEY } });
       expect(signed.code).toBe(EXIT.SUCCEEDED);
       const refused = await runCli(['get', 'cas', 'JOB-cli-aksk', '--json'], { env: { ...env, HUAWEICLOUD_SDK_SK: `x${SECRET_KEY}` } });
       expect(refused.code).toBe(EXIT.AUTHENTICATION);
       expect(refused.stdout + refused.stderr + signed.stdout + signed.stderr).not.toContain(SECRET_KEY);
     } finally {
-      sim.cas.auth = undefined;
+      cli.sim.cas.auth = undefined;
     }
   });
 
   test('get prints one snapshot (text or JSON)', async () => {
-    const jobId = sim.cas.addJob({ jobId: 'JOB-cli-get' });
+    const jobId = cli.sim.cas.addJob({ jobId: 'JOB-cli-get' });
     const text = await runCli(['get', 'cas', jobId], { env: huaweiEnv() });
     expect(text.code).toBe(EXIT.SUCCEEDED);
     expect(text.stdout).toContain(`cas job ${jobId}`);
@@ -98,8 +89,8 @@ describe('jobwait commands, from the real bin', () => {
   });
 
   test('list ontap --state filters; cancel/pause/resume act on ONTAP jobs and refuse other vendors', async () => {
-    const running = sim.ontap.addJob({ steps: [{ state: 'running' }] });
-    const done = sim.ontap.addJob({ steps: [{ state: 'success' }] });
+    const running = cli.sim.ontap.addJob({ steps: [{ state: 'running' }] });
+    const done = cli.sim.ontap.addJob({ steps: [{ state: 'success' }] });
     const list = await runCli(['list', 'ontap', '--state', 'running'], { env: ontapEnv() });
     expect(list.code).toBe(EXIT.SUCCEEDED);
     expect(list.stdout).toContain(running);

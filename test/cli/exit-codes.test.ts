@@ -1,35 +1,23 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/testing/index.js';
+import { describe, expect, test } from 'vitest';
+import { startSimulator } from '../../src/testing/index.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { assertBuilt, runCli, STACK_LINE } from './run-cli.js';
+import { FAST, runCli, STACK_LINE, useSimulator, type CliResult } from './run-cli.js';
 
 const PASSWORD = 'ontap-pa55word-never-shown';
 const TOKEN = 'huawei-token-never-shown';
-const PROJECT = '063a3158b1a34710b36ad208b9497d00';
-const FAST = ['--min-delay', '20ms', '--max-delay', '50ms'];
 
 describe('jobwait exit codes, each from the real bin against the simulator', () => {
-  let sim: Simulator;
-  beforeAll(async () => {
-    assertBuilt();
-    sim = await startSimulator();
-  });
-  afterAll(() => sim?.close());
+  const cli = useSimulator();
 
-  const ontapEnv = (password = PASSWORD): Record<string, string> => ({ JOBWAIT_ONTAP_URL: sim.url, JOBWAIT_ONTAP_USER: 'admin', JOBWAIT_ONTAP_PASSWORD: password });
-  const huaweiEnv = (token = TOKEN): Record<string, string> => ({
-    JOBWAIT_CAS_ENDPOINT: sim.url,
-    JOBWAIT_CCE_ENDPOINT: sim.url,
-    HUAWEICLOUD_SDK_PROJECT_ID: PROJECT,
-    JOBWAIT_HUAWEI_TOKEN: token,
-  });
+  const ontapEnv = (): Record<string, string> => cli.ontapEnv(PASSWORD);
+  const huaweiEnv = (): Record<string, string> => cli.huaweiEnv(TOKEN);
   const noSecrets = (text: string): void => {
     expect(text).not.toContain(PASSWORD);
     expect(text).not.toContain(TOKEN);
   };
 
   test('0: the job succeeded (plain lines on stderr, one per change; the outcome on stdout)', async () => {
-    const uuid = sim.ontap.addJob();
+    const uuid = cli.sim.ontap.addJob();
     const result = await runCli(['wait', 'ontap', uuid, ...FAST], { env: ontapEnv() });
     expect(result.code).toBe(EXIT.SUCCEEDED);
     const lines = result.stderr.trim().split('\n');
@@ -39,7 +27,7 @@ describe('jobwait exit codes, each from the real bin against the simulator', () 
   });
 
   test('1: the job failed (CAS, task TN00097 with ECC00011), the typed code on stderr', async () => {
-    const jobId = sim.cas.addJob({ jobId: 'JOB-cli-failed' });
+    const jobId = cli.sim.cas.addJob({ jobId: 'JOB-cli-failed' });
     const result = await runCli(['wait', 'cas', jobId, ...FAST], { env: huaweiEnv() });
     expect(result.code).toBe(EXIT.FAILED);
     expect(result.stderr).toMatch(/JOB_FAILED: .*Building failed.*ECC00011/);
@@ -60,14 +48,14 @@ describe('jobwait exit codes, each from the real bin against the simulator', () 
     const badId = await runCli(['wait', 'ontap', 'not-a-uuid'], { env: ontapEnv() });
     expect(badId.code).toBe(EXIT.USAGE);
     expect(badId.stderr).toContain('INVALID_ARGUMENT');
-    const noPassword = await runCli(['wait', 'ontap', sim.ontap.addJob()], { env: { JOBWAIT_ONTAP_URL: sim.url, JOBWAIT_ONTAP_USER: 'admin' } });
+    const noPassword = await runCli(['wait', 'ontap', cli.sim.ontap.addJob()], { env: { JOBWAIT_ONTAP_URL: cli.sim.url, JOBWAIT_ONTAP_USER: 'admin' } });
     expect(noPassword.code).toBe(EXIT.USAGE);
     expect(noPassword.stderr).toContain('JOBWAIT_ONTAP_PASSWORD');
   });
 
   test('2: --password and --token given as flags are refused, saying why, without echoing them', async () => {
     for (const flag of ['--password', '--token']) {
-      const result = await runCli(['wait', 'ontap', sim.ontap.addJob(), `${flag}=${PASSWORD}`], { env: ontapEnv() });
+      const result = await runCli(['wait', 'ontap', cli.sim.ontap.addJob(), `${flag}=${PASSWORD}`], { env: ontapEnv() });
       expect(result.code).toBe(EXIT.USAGE);
       expect(result.stderr).toContain(`${flag} is refused`);
       expect(result.stderr).toContain('shell history');
@@ -79,7 +67,7 @@ describe('jobwait exit codes, each from the real bin against the simulator', () 
   });
 
   test('3: the deadline passed (--timeout)', async () => {
-    const uuid = sim.ontap.addJob({ steps: [{ state: 'running', message: 'forever' }] });
+    const uuid = cli.sim.ontap.addJob({ steps: [{ state: 'running', message: 'forever' }] });
     const result = await runCli(['wait', 'ontap', uuid, '--timeout', '600ms', ...FAST], { env: ontapEnv() });
     expect(result.code).toBe(EXIT.TIMEOUT);
     expect(result.stderr).toContain('JOB_TIMEOUT');
@@ -93,38 +81,38 @@ describe('jobwait exit codes, each from the real bin against the simulator', () 
   });
 
   test('5: the job was cancelled (a CAS job ending CANCELLED)', async () => {
-    const jobId = sim.cas.addJob({ jobId: 'JOB-cli-cancelled', steps: [{ status: 'RUNNING' }, { status: 'CANCELLED' }] });
+    const jobId = cli.sim.cas.addJob({ jobId: 'JOB-cli-cancelled', steps: [{ status: 'RUNNING' }, { status: 'CANCELLED' }] });
     const result = await runCli(['wait', 'cas', jobId, ...FAST], { env: huaweiEnv() });
     expect(result.code).toBe(EXIT.CANCELLED);
     expect(result.stderr).toContain('JOB_CANCELLED');
   });
 
   test('6: authentication refused, and the secret is never printed', async () => {
-    sim.ontap.credentials = { username: 'admin', password: 'the-right-one' };
+    cli.sim.ontap.credentials = { username: 'admin', password: 'the-right-one' };
     try {
-      const result = await runCli(['wait', 'ontap', sim.ontap.addJob(), ...FAST], { env: ontapEnv() });
+      const result = await runCli(['wait', 'ontap', cli.sim.ontap.addJob(), ...FAST], { env: ontapEnv() });
       expect(result.code).toBe(EXIT.AUTHENTICATION);
       expect(result.stderr).toContain('AUTHENTICATION');
       noSecrets(result.stdout + result.stderr);
-      const json = await runCli(['wait', 'ontap', sim.ontap.addJob(), '--json', ...FAST], { env: ontapEnv() });
+      const json = await runCli(['wait', 'ontap', cli.sim.ontap.addJob(), '--json', ...FAST], { env: ontapEnv() });
       expect(json.code).toBe(EXIT.AUTHENTICATION);
       noSecrets(json.stdout + json.stderr);
     } finally {
-      sim.ontap.credentials = undefined;
+      cli.sim.ontap.credentials = undefined;
     }
-    sim.cce.auth = { token: 'the-right-token' };
+    cli.sim.cce.auth = { token: 'the-right-token' };
     try {
-      const result = await runCli(['wait', 'cce', sim.cce.addJob(), '--json', ...FAST], { env: huaweiEnv() });
+      const result = await runCli(['wait', 'cce', cli.sim.cce.addJob(), '--json', ...FAST], { env: huaweiEnv() });
       expect(result.code).toBe(EXIT.AUTHENTICATION);
       noSecrets(result.stdout + result.stderr);
     } finally {
-      sim.cce.auth = undefined;
+      cli.sim.cce.auth = undefined;
     }
   });
 
   test('7: another API error (a 400 fault)', async () => {
-    const uuid = sim.ontap.addJob();
-    sim.fault({ path: uuid, type: 'status', status: 400, body: { error: { message: 'bad request', code: '262179' } } });
+    const uuid = cli.sim.ontap.addJob();
+    cli.sim.fault({ path: uuid, type: 'status', status: 400, body: { error: { message: 'bad request', code: '262179' } } });
     const result = await runCli(['wait', 'ontap', uuid, ...FAST], { env: ontapEnv() });
     expect(result.code).toBe(EXIT.API_ERROR);
     expect(result.stderr).toMatch(/API_ERROR: .*400/);
@@ -134,7 +122,7 @@ describe('jobwait exit codes, each from the real bin against the simulator', () 
   test('7, not 3: an endpoint that never answered (a closed port) ends the wait at once, naming the host', async () => {
     const closed = await startSimulator();
     await closed.close();
-    const result = await runCli(['wait', 'ontap', sim.ontap.addJob(), ...FAST], { env: { ...ontapEnv(), JOBWAIT_ONTAP_URL: closed.url } });
+    const result = await runCli(['wait', 'ontap', cli.sim.ontap.addJob(), ...FAST], { env: { ...ontapEnv(), JOBWAIT_ONTAP_URL: closed.url } });
     expect(result.code).toBe(EXIT.API_ERROR);
     expect(result.stderr).toContain(`NETWORK: GET ${closed.url}/api/cluster/jobs/`);
     expect(result.stderr).toContain(`cannot reach ${new URL(closed.url).host}: connection refused (ECONNREFUSED)`);
@@ -144,20 +132,28 @@ describe('jobwait exit codes, each from the real bin against the simulator', () 
     noSecrets(result.stdout + result.stderr);
   });
 
-  test('143: SIGTERM aborts the wait as cleanly as SIGINT, and exits 128 + 15', async () => {
-    const uuid = sim.ontap.addJob({ steps: [{ state: 'running', message: 'forever' }] });
-    const polls = (): number => sim.requests.filter((request) => request.url.includes(uuid)).length;
+  /** A wait on a job that runs on, sent `signal` once the simulator has seen `afterPolls` of its polls. */
+  const interruptedWait = async (signal: NodeJS.Signals, afterPolls: number): Promise<{ result: CliResult; polls: () => number; pollsAtSignal: number }> => {
+    const uuid = cli.sim.ontap.addJob({ steps: [{ state: 'running', message: 'forever' }] });
+    const polls = (): number => cli.sim.requests.filter((request) => request.url.includes(uuid)).length;
+    let pollsAtSignal = -1;
     const result = await runCli(['wait', 'ontap', uuid, '--min-delay', '300ms', '--max-delay', '300ms'], {
       env: ontapEnv(),
       onSpawn: (child) => {
         const timer = setInterval(() => {
-          if (polls() >= 1) {
+          if (polls() >= afterPolls) {
             clearInterval(timer);
-            child.kill('SIGTERM');
+            pollsAtSignal = polls();
+            child.kill(signal);
           }
         }, 10);
       },
     });
+    return { result, polls, pollsAtSignal };
+  };
+
+  test('143: SIGTERM aborts the wait as cleanly as SIGINT, and exits 128 + 15', async () => {
+    const { result } = await interruptedWait('SIGTERM', 1);
     expect(result.code).toBe(EXIT.TERMINATED);
     expect(result.code).toBe(143);
     expect(result.signal).toBeNull();
@@ -166,21 +162,7 @@ describe('jobwait exit codes, each from the real bin against the simulator', () 
   });
 
   test('130: SIGINT aborts the wait cleanly: no stack, no request after the signal', async () => {
-    const uuid = sim.ontap.addJob({ steps: [{ state: 'running', message: 'forever' }] });
-    const polls = (): number => sim.requests.filter((request) => request.url.includes(uuid)).length;
-    let pollsAtSignal = -1;
-    const result = await runCli(['wait', 'ontap', uuid, '--min-delay', '300ms', '--max-delay', '300ms'], {
-      env: ontapEnv(),
-      onSpawn: (child) => {
-        const timer = setInterval(() => {
-          if (polls() >= 2) {
-            clearInterval(timer);
-            pollsAtSignal = polls();
-            child.kill('SIGINT');
-          }
-        }, 10);
-      },
-    });
+    const { result, polls, pollsAtSignal } = await interruptedWait('SIGINT', 2);
     expect(result.code).toBe(EXIT.INTERRUPTED);
     expect(result.signal).toBeNull();
     expect(result.stderr).toContain('ABORTED');

@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/testing/index.js';
+import { describe, expect, test } from 'vitest';
+import { SHIPPED_VENDORS } from '../../adapters/registry.js';
+import { parseDuration, usage } from '../../src/cli/args.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { assertBuilt, runCli, STACK_LINE } from './run-cli.js';
+import { commandHelp } from '../../src/cli/help.js';
+import { SCHEDULE_CONSTANTS, WAIT_DEFAULTS } from '../../src/engine/options.js';
+import { FAST, PROJECT, runCli, STACK_LINE, useSimulator } from './run-cli.js';
 
 const PASSWORD = 'verbose-pa55word-never-shown';
 const SECRET_KEY = 'verbose-secret-key-never-shown';
-const PROJECT = '063a3158b1a34710b36ad208b9497d00';
-const FAST = ['--min-delay', '20ms', '--max-delay', '50ms'];
 
 /** The lines of a help section, from its title to the next blank line. */
 function section(help: string, title: string): string[] {
@@ -17,12 +18,7 @@ function section(help: string, title: string): string[] {
 }
 
 describe('help and usage errors, from the real bin', () => {
-  let sim: Simulator;
-  beforeAll(async () => {
-    assertBuilt();
-    sim = await startSimulator();
-  });
-  afterAll(() => sim?.close());
+  const cli = useSimulator();
 
   test('`jobwait wait --help` lists each of its flags with its default, and the environment variables', async () => {
     const help = await runCli(['wait', '--help']);
@@ -72,11 +68,11 @@ describe('help and usage errors, from the real bin', () => {
   });
 
   test('--verbose prints each request (method, path, status, time) and each retry on stderr, never the password', async () => {
-    sim.ontap.credentials = { username: 'admin', password: PASSWORD };
+    cli.sim.ontap.credentials = { username: 'admin', password: PASSWORD };
     try {
-      const id = sim.ontap.addJob();
-      sim.fault({ path: id, type: 'status', status: 503 });
-      const result = await runCli(['wait', 'ontap', id, '--verbose', ...FAST], { env: { JOBWAIT_ONTAP_URL: sim.url, JOBWAIT_ONTAP_USER: 'admin', JOBWAIT_ONTAP_PASSWORD: PASSWORD } });
+      const id = cli.sim.ontap.addJob();
+      cli.sim.fault({ path: id, type: 'status', status: 503 });
+      const result = await runCli(['wait', 'ontap', id, '--verbose', ...FAST], { env: cli.ontapEnv(PASSWORD) });
       expect(result.code).toBe(EXIT.SUCCEEDED);
       const debug = result.stderr.split('\n').filter((line) => line.startsWith('jobwait: debug: '));
       expect(debug[0]).toMatch(new RegExp(`^jobwait: debug: GET /api/cluster/jobs/${id}\\S* 503 in \\d+ ms$`));
@@ -84,25 +80,42 @@ describe('help and usage errors, from the real bin', () => {
       expect(debug.slice(2).every((line) => new RegExp(`^jobwait: debug: GET /api/cluster/jobs/${id}\\S* 200 in \\d+ ms$`).test(line))).toBe(true);
       expect(debug.length).toBeGreaterThanOrEqual(4);
       expect(result.stdout + result.stderr).not.toContain(PASSWORD);
-      const quiet = await runCli(['get', 'ontap', sim.ontap.addJob()], { env: { JOBWAIT_ONTAP_URL: sim.url, JOBWAIT_ONTAP_USER: 'admin', JOBWAIT_ONTAP_PASSWORD: PASSWORD } });
+      const quiet = await runCli(['get', 'ontap', cli.sim.ontap.addJob()], { env: cli.ontapEnv(PASSWORD) });
       expect(quiet.stderr).toBe('');
     } finally {
-      sim.ontap.credentials = undefined;
+      cli.sim.ontap.credentials = undefined;
     }
   });
 
   test('JOBWAIT_DEBUG=1 does what --verbose does (here with an AK/SK signature, which is never shown)', async () => {
-    sim.cas.auth = { accessKey: 'AKVERBOSE', secretKey: SECRET_KEY };
+    cli.sim.cas.auth = { accessKey: 'AKVERBOSE', secretKey: SECRET_KEY };
     try {
-      const env = { JOBWAIT_CAS_ENDPOINT: sim.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT, HUAWEICLOUD_SDK_AK: 'AKVERBOSE', HUAWEICLOUD_SDK_SK: SECRET_KEY };
-      const result = await runCli(['get', 'cas', sim.cas.addJob({ jobId: 'JOB-cli-debug' })], { env: { ...env, JOBWAIT_DEBUG: '1' } });
+      const env = { JOBWAIT_CAS_ENDPOINT: cli.sim.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT, HUAWEICLOUD_SDK_AK: 'AKVERBOSE', HUAWEICLOUD_SDK_SK: SECRET_KEY };
+      const result = await runCli(['get', 'cas', cli.sim.cas.addJob({ jobId: 'JOB-cli-debug' })], { env: { ...env, JOBWAIT_DEBUG: '1' } });
       expect(result.code).toBe(EXIT.SUCCEEDED);
       expect(result.stderr).toMatch(/^jobwait: debug: GET \/\S*JOB-cli-debug\S* 200 in \d+ ms\n$/);
       expect(result.stdout + result.stderr).not.toContain(SECRET_KEY);
-      const off = await runCli(['get', 'cas', sim.cas.addJob({ jobId: 'JOB-cli-debug-off' })], { env: { ...env, JOBWAIT_DEBUG: '0' } });
+      const off = await runCli(['get', 'cas', cli.sim.cas.addJob({ jobId: 'JOB-cli-debug-off' })], { env: { ...env, JOBWAIT_DEBUG: '0' } });
       expect(off.stderr).toBe('');
     } finally {
-      sim.cas.auth = undefined;
+      cli.sim.cas.auth = undefined;
     }
+  });
+});
+
+describe('the defaults the help shows', () => {
+  test('are the engine\'s own: --timeout, --min-delay, --max-delay and the growth factor, in `jobwait --help` and in `jobwait wait --help`', () => {
+    const engine = { '--timeout': WAIT_DEFAULTS.timeoutMs, '--min-delay': WAIT_DEFAULTS.minDelayMs, '--max-delay': WAIT_DEFAULTS.maxDelayMs };
+    const waitHelp = section(commandHelp('wait', SHIPPED_VENDORS) ?? '', 'Options:');
+    const fullHelp = usage(SHIPPED_VENDORS).split('\n');
+    for (const [flag, ms] of Object.entries(engine)) {
+      const own = waitHelp.find((line) => line.trim().startsWith(`${flag} `)) ?? '';
+      expect(parseDuration(/default: ([^;\]]+)/.exec(own)?.[1] ?? '', flag), own).toBe(ms);
+      const full = fullHelp.find((line) => line.trim().startsWith(`${flag} `)) ?? '';
+      expect(parseDuration(/\(default (\S+?)\)/.exec(full)?.[1] ?? '', flag), full).toBe(ms);
+    }
+    const factor = `×${SCHEDULE_CONSTANTS.factor}`;
+    expect(waitHelp.find((line) => line.trim().startsWith('--min-delay '))).toContain(factor);
+    expect(fullHelp.find((line) => line.trim().startsWith('--min-delay '))).toContain(factor);
   });
 });

@@ -1,11 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { Reporter, type Io } from '../../src/cli/output.js';
-import { startSimulator, type Simulator } from '../../src/testing/index.js';
-import { assertBuilt, runInPty } from './run-cli.js';
+import { runInPty, useSimulator } from './run-cli.js';
 
-const PROJECT = '063a3158b1a34710b36ad208b9497d00';
 
 /**
  * The part of a terminal the live block uses: printable text (with auto-wrap), CR, LF (which
@@ -78,16 +76,11 @@ function frames(output: string): string[][] {
 }
 
 describe('the live block in a short terminal, from the real bin in a pseudo-terminal', () => {
-  let sim: Simulator;
-  beforeAll(async () => {
-    assertBuilt();
-    sim = await startSimulator();
-  });
-  afterAll(() => sim?.close());
+  const cli = useSimulator();
 
-  const env = (): Record<string, string> => ({ JOBWAIT_CAS_ENDPOINT: sim.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT, JOBWAIT_HUAWEI_TOKEN: 't' });
+  const env = cli.huaweiEnv;
   const slowJob = (name: string): string =>
-    sim.cas.addJob({
+    cli.sim.cas.addJob({
       jobId: `JOB-${name}`,
       steps: [
         { status: 'SUBMITTED', polls: 2 },

@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { startSimulator, type Simulator } from '../../src/testing/index.js';
-import { assertBuilt, runCli, runInPty } from './run-cli.js';
+import { FAST, runCli, runInPty, useSimulator } from './run-cli.js';
 
-const FAST = ['--min-delay', '20ms', '--max-delay', '50ms'];
 const TALLY = 'retrying: 503 ×4, UND_ERR_SOCKET ×2';
 
 describe('transient trouble shown live, from the real bin', () => {
-  let sim: Simulator;
-  beforeAll(async () => {
-    assertBuilt();
-    sim = await startSimulator();
-  });
-  afterAll(() => sim?.close());
+  const cli = useSimulator();
 
-  const env = (): Record<string, string> => ({ JOBWAIT_ONTAP_URL: sim.url, JOBWAIT_ONTAP_USER: 'admin', JOBWAIT_ONTAP_PASSWORD: 'x' });
+  const env = cli.ontapEnv;
   /** A job whose first six requests meet four 503s, then two connection resets (the transport's retries and the wait's next polls get over them). */
   const troubledJob = (): string => {
-    const uuid = sim.ontap.addJob();
-    sim.fault({ path: uuid, type: 'status', status: 503, times: 4 });
-    sim.fault({ path: uuid, type: 'reset', times: 2 });
+    const uuid = cli.sim.ontap.addJob();
+    cli.sim.fault({ path: uuid, type: 'status', status: 503, times: 4 });
+    cli.sim.fault({ path: uuid, type: 'reset', times: 2 });
     return uuid;
   };
 

@@ -2,9 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/testing/index.js';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const cliPath = join(root, 'dist', 'cli.js');
+
+/** Short poll delays, for waits that end in a few polls. */
+export const FAST = ['--min-delay', '20ms', '--max-delay', '50ms'];
+/** A Huawei Cloud project id of the right shape. */
+export const PROJECT = '063a3158b1a34710b36ad208b9497d00';
 
 /** Throws a clear error when the bin was not built (`npm test` builds it). */
 export function assertBuilt(): void {
@@ -77,4 +84,35 @@ export function runInPty(setup: string, args: readonly string[], env: Record<str
       resolve({ code, output });
     });
   });
+}
+
+/** The simulator of a `describe` block, with the environment each vendor's commands need against it. */
+export interface CliSimulator {
+  /** The running simulator (from the block's `beforeAll` on). */
+  readonly sim: Simulator;
+  /** An ONTAP command's environment: the simulator's URL, user `admin`, `password`. */
+  ontapEnv(password?: string): Record<string, string>;
+  /** A CAS or CCE command's environment: the simulator as both endpoints, {@link PROJECT}, a token. */
+  huaweiEnv(token?: string): Record<string, string>;
+}
+
+/** Starts a simulator before the calling `describe` block's tests (once the bin is known built) and closes it after them. */
+export function useSimulator(options?: SimulatorOptions): CliSimulator {
+  let sim: Simulator | undefined;
+  beforeAll(async () => {
+    assertBuilt();
+    sim = await startSimulator(options);
+  });
+  afterAll(() => sim?.close());
+  const running = (): Simulator => {
+    if (sim === undefined) throw new Error('the simulator is not started yet: use it in a test');
+    return sim;
+  };
+  return {
+    get sim() {
+      return running();
+    },
+    ontapEnv: (password = 'x') => ({ JOBWAIT_ONTAP_URL: running().url, JOBWAIT_ONTAP_USER: 'admin', JOBWAIT_ONTAP_PASSWORD: password }),
+    huaweiEnv: (token = 't') => ({ JOBWAIT_CAS_ENDPOINT: running().url, JOBWAIT_CCE_ENDPOINT: running().url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT, JOBWAIT_HUAWEI_TOKEN: token }),
+  };
 }

@@ -1,26 +1,17 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { startSimulator, type Simulator } from '../../src/testing/index.js';
-import { assertBuilt, runCli } from './run-cli.js';
+import { FAST, runCli, useSimulator } from './run-cli.js';
 
-const FAST = ['--min-delay', '20ms', '--max-delay', '50ms'];
-const PROJECT = '063a3158b1a34710b36ad208b9497d00';
 // eslint-disable-next-line no-control-regex
 const ESCAPE = /\x1b/;
 
 describe('the streams, from the real bin: progress on stderr, only the result on stdout', () => {
-  let sim: Simulator;
-  beforeAll(async () => {
-    assertBuilt();
-    sim = await startSimulator();
-  });
-  afterAll(() => sim?.close());
+  const cli = useSimulator();
 
-  const ontapEnv = (): Record<string, string> => ({ JOBWAIT_ONTAP_URL: sim.url, JOBWAIT_ONTAP_USER: 'admin', JOBWAIT_ONTAP_PASSWORD: 'x' });
-  const huaweiEnv = (): Record<string, string> => ({ JOBWAIT_CAS_ENDPOINT: sim.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT, JOBWAIT_HUAWEI_TOKEN: 't' });
+  const { ontapEnv, huaweiEnv } = cli;
 
   test('off a terminal, the plain progress lines go to stderr and stdout holds the one outcome line', async () => {
-    const uuid = sim.ontap.addJob();
+    const uuid = cli.sim.ontap.addJob();
     const result = await runCli(['wait', 'ontap', uuid, ...FAST], { env: ontapEnv() });
     expect(result.code).toBe(EXIT.SUCCEEDED);
     expect(result.stdout).toMatch(new RegExp(`^✔ ontap job ${uuid} succeeded in \\d+\\.\\ds\\n$`));
@@ -30,7 +21,7 @@ describe('the streams, from the real bin: progress on stderr, only the result on
   });
 
   test('on a terminal, the live block is drawn on stderr and stdout holds the outcome line alone, with no escape sequence', async () => {
-    const uuid = sim.ontap.addJob();
+    const uuid = cli.sim.ontap.addJob();
     const result = await runCli(['wait', 'ontap', uuid, ...FAST], { env: ontapEnv(), tty: true });
     expect(result.code).toBe(EXIT.SUCCEEDED);
     expect(result.stderr).toContain('\x1b[0J');
@@ -40,7 +31,7 @@ describe('the streams, from the real bin: progress on stderr, only the result on
 
   test('with --json every stdout line is JSON, also when the job fails; the human error line goes to stderr', async () => {
     for (const tty of [false, true]) {
-      const jobId = sim.cas.addJob({ jobId: `JOB-streams-${String(tty)}` });
+      const jobId = cli.sim.cas.addJob({ jobId: `JOB-streams-${String(tty)}` });
       const result = await runCli(['wait', 'cas', jobId, '--json', ...FAST], { env: huaweiEnv(), tty });
       expect(result.code).toBe(EXIT.FAILED);
       const lines = result.stdout.trimEnd().split('\n');

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { jsonLine, terminalSafe } from '../../src/cli/terminal-text.js';
-import { startSimulator, type Simulator } from '../../src/testing/index.js';
-import { assertBuilt, runCli } from './run-cli.js';
+import { FAST, runCli, useSimulator } from './run-cli.js';
 
-const FAST = ['--min-delay', '20ms', '--max-delay', '50ms'];
 /** A server's text with every kind of terminal control: SGR red, an OSC 8 hyperlink, a C1 CSI, DEL, CR, and a tab. */
 const HOSTILE = 'red \u001b[31mALERT\u001b[0m link \u001b]8;;https://evil.example/\u0007click\u001b]8;;\u0007 csi \u009b2J del \u007f cr \r tab\tend';
 /** Every control character but newline and tab: C0, DEL, C1. */
@@ -12,16 +10,11 @@ const HOSTILE = 'red \u001b[31mALERT\u001b[0m link \u001b]8;;https://evil.exampl
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 describe('server text in human output, from the real bin', () => {
-  let sim: Simulator;
-  beforeAll(async () => {
-    assertBuilt();
-    sim = await startSimulator();
-  });
-  afterAll(() => sim?.close());
+  const cli = useSimulator();
 
-  const env = (): Record<string, string> => ({ JOBWAIT_ONTAP_URL: sim.url, JOBWAIT_ONTAP_USER: 'admin', JOBWAIT_ONTAP_PASSWORD: 'x' });
+  const env = cli.ontapEnv;
   const hostileJob = (): string =>
-    sim.ontap.addJob({
+    cli.sim.ontap.addJob({
       description: HOSTILE,
       steps: [
         { state: 'running', message: HOSTILE, polls: 1 },

@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/testing/index.js';
+import { describe, expect, test } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { assertBuilt, runCli } from './run-cli.js';
+import { FAST, runCli, useSimulator } from './run-cli.js';
 
-const FAST = ['--min-delay', '20ms', '--max-delay', '50ms'];
-const PROJECT = '063a3158b1a34710b36ad208b9497d00';
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
 interface Line {
@@ -15,18 +12,13 @@ interface Line {
 }
 
 describe('jobwait wait VENDOR ID…, from the real bin', () => {
-  let sim: Simulator;
-  beforeAll(async () => {
-    assertBuilt();
-    sim = await startSimulator();
-  });
-  afterAll(() => sim?.close());
+  const cli = useSimulator();
 
-  const ontapEnv = (): Record<string, string> => ({ JOBWAIT_ONTAP_URL: sim.url, JOBWAIT_ONTAP_USER: 'admin', JOBWAIT_ONTAP_PASSWORD: 'x' });
+  const { ontapEnv } = cli;
 
   test('waits on every id with one batched query per poll, prints one outcome per id, and exits with the worst code', async () => {
-    const ok = sim.ontap.addJob({ steps: [{ state: 'running' }, { state: 'success', code: 0 }] });
-    const failing = sim.ontap.addJob({ steps: [{ state: 'running' }, { state: 'failure', message: 'Volume is offline', error: { code: '917927', message: 'Volume is offline' } }] });
+    const ok = cli.sim.ontap.addJob({ steps: [{ state: 'running' }, { state: 'success', code: 0 }] });
+    const failing = cli.sim.ontap.addJob({ steps: [{ state: 'running' }, { state: 'failure', message: 'Volume is offline', error: { code: '917927', message: 'Volume is offline' } }] });
     const result = await runCli(['wait', 'ontap', ok, failing, MISSING, '--json', '--verbose', ...FAST], { env: ontapEnv() });
     const outcomes = result.stdout
       .trim()
@@ -45,8 +37,8 @@ describe('jobwait wait VENDOR ID…, from the real bin', () => {
   });
 
   test('many ids of a vendor without batches (CAS) all succeed: exit 0, one outcome each', async () => {
-    const env = { JOBWAIT_CAS_ENDPOINT: sim.url, HUAWEICLOUD_SDK_PROJECT_ID: PROJECT, JOBWAIT_HUAWEI_TOKEN: 't' };
-    const ids = [sim.cas.addJob({ jobId: 'JOB-many-1', steps: [{ status: 'RUNNING' }, { status: 'SUCCEEDED' }] }), sim.cas.addJob({ jobId: 'JOB-many-2', steps: [{ status: 'SUCCEEDED' }] })];
+    const env = cli.huaweiEnv();
+    const ids = [cli.sim.cas.addJob({ jobId: 'JOB-many-1', steps: [{ status: 'RUNNING' }, { status: 'SUCCEEDED' }] }), cli.sim.cas.addJob({ jobId: 'JOB-many-2', steps: [{ status: 'SUCCEEDED' }] })];
     const result = await runCli(['wait', 'cas', ...ids, '--json', ...FAST], { env });
     expect(result.code).toBe(EXIT.SUCCEEDED);
     const outcomes = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Line).filter((line) => line.type === 'outcome');
@@ -54,6 +46,21 @@ describe('jobwait wait VENDOR ID…, from the real bin', () => {
       ['JOB-many-1', 'succeeded'],
       ['JOB-many-2', 'succeeded'],
     ]);
+  });
+
+  test('off a terminal and on one, stdout holds a result line for each job that ended well, and the failed one\'s error goes to stderr', async () => {
+    for (const tty of [false, true]) {
+      const ok = cli.sim.ontap.addJob({ steps: [{ state: 'running' }, { state: 'success', code: 0 }] });
+      const also = cli.sim.ontap.addJob({ steps: [{ state: 'success', code: 0 }] });
+      const failing = cli.sim.ontap.addJob({ steps: [{ state: 'running' }, { state: 'failure', message: 'Volume is offline', error: { code: '917927', message: 'Volume is offline' } }] });
+      const result = await runCli(['wait', 'ontap', ok, failing, also, ...FAST], { env: ontapEnv(), tty });
+      expect(result.code).toBe(EXIT.FAILED);
+      expect(result.stdout.split('\n').slice(0, -1)).toEqual([
+        expect.stringMatching(new RegExp(`^✔ ontap job ${ok} succeeded in \\d+\\.\\ds$`)),
+        expect.stringMatching(new RegExp(`^✔ ontap job ${also} succeeded in \\d+\\.\\ds$`)),
+      ]);
+      expect(result.stderr.match(/JOB_FAILED: .*Volume is offline/g)).toHaveLength(1);
+    }
   });
 
   test('an id given twice is a usage error', async () => {

@@ -1,8 +1,8 @@
 import { createClientFromConfig, parseVendor } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { chooseMode, Reporter, type Outcome } from '../output.js';
-import { outcomeOfError, resolvedOutcome } from './wait.js';
+import { chooseMode, Reporter } from '../output.js';
+import { timingOptions, waitOutcome } from './wait.js';
 import { jobNames } from './list.js';
 
 export const ACTIONS = ['cancel', 'pause', 'resume'] as const;
@@ -24,24 +24,16 @@ export async function actionCommand(action: Action, context: CommandContext): Pr
     io.stdout.write(args.flags.json ? `${JSON.stringify({ type: 'action', action, vendor: vendor.name, id, status: 'accepted' })}\n` : `${action} accepted for ${vendor.name} job ${id}\n`);
     if (!args.flags.wait) return EXIT.SUCCEEDED;
     // The cancel was accepted: wait for the job to end, whatever end it reaches.
-    const reporter = new Reporter(chooseMode(args.flags.json, io.stdout), io);
+    const reporter = new Reporter(chooseMode(args.flags.json, io.stderr), io);
     try {
       reporter.track(vendor.name, id);
-      let outcome: Outcome;
-      try {
-        const job = await client.waitForJob(id, {
-          signal,
-          throwOnFailure: false,
-          ...(args.flags.timeoutMs === undefined ? {} : { timeoutMs: args.flags.timeoutMs }),
-          ...(args.flags.minDelayMs === undefined ? {} : { minDelayMs: args.flags.minDelayMs }),
-          ...(args.flags.maxDelayMs === undefined ? {} : { maxDelayMs: args.flags.maxDelayMs }),
-          onProgress: (snapshot) => reporter.snapshot(snapshot),
-        });
-        outcome = resolvedOutcome(vendor.name, id, job);
-      } catch (error) {
-        outcome = outcomeOfError(vendor.name, id, error);
-      }
-      reporter.outcome(outcome);
+      const outcome = await waitOutcome(client, vendor.name, id, {
+        signal,
+        throwOnFailure: false,
+        ...timingOptions(args.flags),
+        onProgress: (snapshot) => reporter.snapshot(snapshot),
+      });
+      reporter.outcomes([outcome]);
       return outcome.exitCode;
     } finally {
       reporter.close();

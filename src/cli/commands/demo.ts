@@ -5,7 +5,7 @@ import { EXIT, UsageError } from '../exit-codes.js';
 import { chooseMode, formatElapsed, Reporter, type Outcome } from '../output.js';
 import { jsonLine, terminalSafe } from '../terminal-text.js';
 import { startScenario } from '../scenario.js';
-import { exitCodeOfJob, outcomeOfError } from './wait.js';
+import { exitCodeOfJob, outcomeOfError, resolvedOutcome } from './wait.js';
 
 /** One row of the demo's summary. */
 export interface DemoRow {
@@ -57,8 +57,7 @@ export async function demoCommand(context: CommandContext): Promise<number> {
             throwOnFailure: false,
             onProgress: (snapshot) => reporter.snapshot(snapshot),
           });
-          const exitCode = exitCodeOfJob(job);
-          outcome = { vendor: wait.vendor, id: wait.id, status: job.state === 'failed' ? 'failed' : job.state === 'cancelled' ? 'cancelled' : 'succeeded', exitCode, job };
+          outcome = { ...resolvedOutcome(wait.vendor, wait.id, job), exitCode: exitCodeOfJob(job) };
         } catch (error) {
           outcome = outcomeOfError(wait.vendor, wait.id, error);
         }

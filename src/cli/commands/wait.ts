@@ -1,6 +1,9 @@
-import { waitForJobs } from '../../engine/wait-for-jobs.js';
+import type { JobClient } from '../../client/job-client.js';
+import type { WaitOptions } from '../../engine/options.js';
+import { waitForJobs, type WaitForJobsOptions } from '../../engine/wait-for-jobs.js';
 import { isTerminal, JOB_STATES, type Job, type JobState } from '../../model/job.js';
 import { JobCancelledError, JobFailedError, JobNotFoundError, JobTimeoutError, WaitAbortedError } from '../../errors/index.js';
+import type { Flags } from '../args.js';
 import { createClientFromConfig, parseVendor } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, UsageError, exitCodeFor } from '../exit-codes.js';
@@ -28,32 +31,47 @@ export async function waitCommand(context: CommandContext): Promise<number> {
     signal,
     ...(until === undefined ? {} : { until }),
     ...(args.flags.noFail ? { throwOnFailure: false } : {}),
-    ...(args.flags.timeoutMs === undefined ? {} : { timeoutMs: args.flags.timeoutMs }),
-    ...(args.flags.minDelayMs === undefined ? {} : { minDelayMs: args.flags.minDelayMs }),
-    ...(args.flags.maxDelayMs === undefined ? {} : { maxDelayMs: args.flags.maxDelayMs }),
+    ...timingOptions(args.flags),
     ...(args.flags.quiet ? {} : { onProgress: (snapshot: Job) => reporter.snapshot(snapshot) }),
   };
   try {
     for (const each of ids) reporter.track(vendor, each);
-    let outcomes: Outcome[];
-    if (ids.length === 1) {
-      try {
-        const job: Job = await client.waitForJob(id, options);
-        outcomes = [resolvedOutcome(vendor, id, job)];
-      } catch (error) {
-        outcomes = [outcomeOfError(vendor, id, error)];
-      }
-    } else {
-      const settled = await waitForJobs(client, ids, options);
-      outcomes = settled.map((each): Outcome =>
-        each.status === 'fulfilled' ? resolvedOutcome(vendor, each.id, each.job) : outcomeOfError(vendor, each.id, each.error),
-      );
-    }
-    for (const outcome of outcomes) reporter.outcome(outcome);
+    const outcomes = await waitOutcomes(client, vendor, ids, options);
+    reporter.outcomes(outcomes);
     return Math.max(...outcomes.map((outcome) => outcome.exitCode));
   } finally {
     reporter.close();
     await client.close();
+  }
+}
+
+/** The wait's timing flags that were given (`--timeout`, `--min-delay`, `--max-delay`). */
+export function timingOptions(flags: Flags): Pick<WaitOptions, 'timeoutMs' | 'minDelayMs' | 'maxDelayMs'> {
+  return {
+    ...(flags.timeoutMs === undefined ? {} : { timeoutMs: flags.timeoutMs }),
+    ...(flags.minDelayMs === undefined ? {} : { minDelayMs: flags.minDelayMs }),
+    ...(flags.maxDelayMs === undefined ? {} : { maxDelayMs: flags.maxDelayMs }),
+  };
+}
+
+/**
+ * Waits on `ids` and resolves with one outcome each, in their order. One id is the client's own
+ * `waitForJob`, which polls the job's own endpoint; a fleet of one on a client with `getJobs`
+ * (ONTAP) would poll it with the collection query instead. Many ids are one `waitForJobs`.
+ */
+export async function waitOutcomes(client: JobClient, vendor: string, ids: readonly string[], options: WaitForJobsOptions): Promise<Outcome[]> {
+  const [id] = ids;
+  if (ids.length === 1 && id !== undefined) return [await waitOutcome(client, vendor, id, options)];
+  const settled = await waitForJobs(client, ids, options);
+  return settled.map((each) => (each.status === 'fulfilled' ? resolvedOutcome(vendor, each.id, each.job) : outcomeOfError(vendor, each.id, each.error)));
+}
+
+/** Waits on one job (its `waitForJob`) and resolves with its outcome, whichever way the wait ended. */
+export async function waitOutcome(client: JobClient, vendor: string, id: string, options: WaitOptions): Promise<Outcome> {
+  try {
+    return resolvedOutcome(vendor, id, await client.waitForJob(id, options));
+  } catch (error) {
+    return outcomeOfError(vendor, id, error);
   }
 }
 
