@@ -1,5 +1,5 @@
 // `npm run demo` on a fresh clone builds the command line alone, without type declarations: the
-// whole build spends 20-50 s on them, and the demo needs none (README: the demo in under 5 s).
+// whole build spends 20-50 s on them, and the demo needs none (README: the demo in a few seconds).
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
