@@ -10,8 +10,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 async function buildsWith(env: string | undefined): Promise<Options[]> {
   vi.stubEnv('JOBWAIT_BUILD', env);
-  vi.resetModules();
-  const config = (await import(`${pathToFileURL(join(root, 'tsup.config.ts')).href}?env=${env ?? 'all'}`)) as { default: Options[] };
+  vi.resetModules(); // tsup.config.ts reads the variable as it loads: load it afresh
+  const config = (await import(pathToFileURL(join(root, 'tsup.config.ts')).href)) as { default: Options[] };
   return config.default;
 }
 
