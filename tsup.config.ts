@@ -34,17 +34,11 @@ const shared: Options = {
  * clone, where msw is installed) leaves it out and builds in about a second.
  */
 const cli = (bundleOptionalPeers: boolean): Options => ({
+  ...shared,
   entry: { cli: 'src/cli/index.ts' },
   format: ['esm'],
-  target: 'node20',
-  platform: 'node',
-  outDir: 'dist',
   dts: false,
   clean: false,
-  splitting: true,
-  treeshake: false,
-  sourcemap: false,
-  define,
   banner: { js: '#!/usr/bin/env node' },
   esbuildOptions(options) {
     options.chunkNames = 'cli-chunks/[name]-[hash]';
@@ -67,16 +61,13 @@ export default defineConfig(process.env['JOBWAIT_BUILD'] === 'cli' ? [cli(false)
   // What the benchmarks reach inside the package (bench/internals.ts): not an entry of the package
   // (not in package.json "exports", not in its "files").
   {
+    ...shared,
     entry: { 'bench-internals': 'bench/internals.ts' },
     format: ['esm'],
-    target: 'node20',
-    platform: 'node',
-    outDir: 'dist',
     dts: false,
     clean: false,
     splitting: false,
     treeshake: true,
-    sourcemap: false,
   },
   // The command line last, leaving the library builds' output alone. The simulator (so the optional
   // msw, bundled here) loads lazily, for simulate and demo.

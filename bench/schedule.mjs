@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import FakeTimers from '@sinonjs/fake-timers';
 import { createWaiter, WaiterState } from '@smithy/util-waiter';
 import { waitForJob } from 'jobwait';
-import { WAIT_DEFAULTS } from '../dist/bench-internals.js';
+import { SCHEDULE_CONSTANTS, WAIT_DEFAULTS } from '../dist/bench-internals.js';
 import { mulberry32 } from './random.mjs';
 
 /** Every strategy gets this timeout: jobwait's default (30 min) is too short for the 1 h jobs. */
@@ -58,14 +58,14 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 // ended) returned true, and rejects on a timeout. The first request goes out at once.
 
 /**
- * jobwait's growth factor (SCHEDULE_CONSTANTS.factor in src/engine/options.ts, not exported). Only names
- * and the model use it; bench/schedule-explore.mjs checks the model against the real waitForJob.
+ * jobwait's growth factor (SCHEDULE_CONSTANTS.factor in src/engine/options.ts). Only names and the
+ * model use it; bench/schedule-explore.mjs checks the model against the real waitForJob.
  */
-export const DEFAULT_FACTOR = 1.3;
+export const DEFAULT_FACTOR = SCHEDULE_CONSTANTS.factor;
 
 /** jobwait's real waitForJob with the default schedule (only timeoutMs set). */
 export const jobwaitDefault = {
-  name: `jobwait default (${WAIT_DEFAULTS.minDelayMs / 1000} s ×${DEFAULT_FACTOR} to ${WAIT_DEFAULTS.maxDelayMs / 1000} s, ±20 %)`,
+  name: `jobwait default (${WAIT_DEFAULTS.minDelayMs / 1000} s ×${DEFAULT_FACTOR} to ${WAIT_DEFAULTS.maxDelayMs / 1000} s, ±${SCHEDULE_CONSTANTS.jitter * 100} %)`,
   wait(check, timeoutMs) {
     const source = {
       vendor: 'fake',
@@ -86,8 +86,8 @@ export const jobwaitDefault = {
  * defaults it reproduces waitForJob exactly (bench/schedule-explore.mjs checks that).
  */
 export function jobwaitModel({ factor, minDelayMs, maxDelayMs, name }) {
-  const jitter = 0.2;
-  const leadMs = Math.min(1_000, minDelayMs);
+  const { jitter, finalPollLeadMs } = SCHEDULE_CONSTANTS;
+  const leadMs = Math.min(finalPollLeadMs, minDelayMs);
   const fmt = (ms) => `${ms / 1000} s`;
   return {
     name: name ?? `jobwait ${fmt(minDelayMs)} ×${factor} to ${fmt(maxDelayMs)}`,

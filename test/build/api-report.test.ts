@@ -53,10 +53,15 @@ function typeNames(dts: string, runtime: Set<string>): string[] {
     .sort();
 }
 
+/** The names one ESM build exports at runtime. */
+async function runtimeNames(js: string): Promise<string[]> {
+  return Object.keys((await import(pathToFileURL(js).href)) as object).sort();
+}
+
 async function surface(): Promise<EntrySurface[]> {
   const out: EntrySurface[] = [];
   for (const { entry, js, dts } of await entries()) {
-    const runtime = Object.keys((await import(pathToFileURL(js).href)) as object).sort();
+    const runtime = await runtimeNames(js);
     out.push({ entry, runtime, types: typeNames(dts, new Set(runtime)) });
   }
   return out;
@@ -87,15 +92,15 @@ describe('the public surface', () => {
   test('the CommonJS build of each entry exports the same runtime names as its ESM build', async () => {
     const require = createRequire(import.meta.url);
     for (const { entry, js, cjs } of await entries()) {
-      const esm = Object.keys((await import(pathToFileURL(js).href)) as object).sort();
-      expect(Object.keys(require(cjs) as object).sort(), entry).toEqual(esm);
+      expect(Object.keys(require(cjs) as object).sort(), entry).toEqual(await runtimeNames(js));
     }
   }, 60_000);
 
   test('each entry keeps within its budget of runtime names', async () => {
-    for (const { entry, runtime } of await surface()) {
+    for (const { entry, js } of await entries()) {
       const budget = RUNTIME_BUDGET[entry];
+      const runtime = await runtimeNames(js);
       if (budget !== undefined) expect(runtime.length, `${entry}: ${runtime.join(', ')}`).toBeLessThanOrEqual(budget);
     }
-  }, 60_000);
+  });
 });
