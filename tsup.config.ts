@@ -15,6 +15,7 @@ const shared: Options = {
     cce: 'adapters/cce/index.ts',
     testing: 'src/testing/index.ts',
     adapter: 'src/adapter.ts',
+    bullmq: 'src/bullmq.ts',
   },
   target: 'node20',
   platform: 'node',

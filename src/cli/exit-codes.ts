@@ -51,6 +51,8 @@ export const EXIT_BY_ERROR_CODE: Readonly<Record<JobwaitErrorCode, ExitCode>> = 
   UNSUPPORTED: EXIT.USAGE,
   ABORTED: EXIT.INTERRUPTED,
   CLIENT_CLOSED: EXIT.API_ERROR,
+  QUEUE_UNAVAILABLE: EXIT.API_ERROR,
+  WAIT_NOT_FOUND: EXIT.NOT_FOUND,
 });
 
 /** A mistake on the command line: exit 2, with the message (never a flag's value). */

@@ -12,3 +12,5 @@ export { NetworkError, type NetworkErrorOptions } from './network-error.js';
 export { InvalidResponseError, type InvalidResponseErrorOptions, type ResponseIssue } from './invalid-response-error.js';
 export { UnsupportedOperationError } from './unsupported-operation-error.js';
 export { InvalidArgumentError } from './invalid-argument-error.js';
+export { QueueUnavailableError, type QueueUnavailableErrorOptions } from './queue-unavailable-error.js';
+export { WaitNotFoundError } from './wait-not-found-error.js';

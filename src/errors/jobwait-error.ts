@@ -12,7 +12,9 @@ export type JobwaitErrorCode =
   | 'NETWORK'
   | 'INVALID_RESPONSE'
   | 'UNSUPPORTED'
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  | 'QUEUE_UNAVAILABLE'
+  | 'WAIT_NOT_FOUND';
 
 /**
  * The base of every error jobwait throws. Branch on `instanceof` or on the string `code`.

@@ -208,7 +208,7 @@ export class HttpClient implements HttpTransport {
    * in the scheduler, holding nothing. Returns `source`.
    */
   attach<T extends object>(source: T): T {
-    setRequestBudget(source, this.#config.options.maxConcurrentRequests);
+    setRequestBudget(source, this.#config.options.maxConcurrentRequests, this.#limiter);
     return source;
   }
 

@@ -23,6 +23,7 @@ export class RequestLimiter {
   readonly #queue: (() => void)[] = [];
   #pausedUntil = 0;
   #nextStartAt = 0;
+  readonly #pauseListeners = new Set<(ms: number) => void>();
 
   constructor(options: LimiterOptions) {
     this.#maxConcurrent = options.maxConcurrent;
@@ -32,6 +33,13 @@ export class RequestLimiter {
   /** Pauses every request of the client for `ms` (a longer pause already set is kept). */
   pause(ms: number): void {
     this.#pausedUntil = Math.max(this.#pausedUntil, performance.now() + ms);
+    for (const listener of this.#pauseListeners) listener(ms);
+  }
+
+  /** Calls `listener` with each pause's length; returns the unsubscribe. */
+  onPause(listener: (ms: number) => void): () => void {
+    this.#pauseListeners.add(listener);
+    return () => this.#pauseListeners.delete(listener);
   }
 
   /**

@@ -1,0 +1,244 @@
+import { Queue, QueueEvents, type ConnectionOptions, type Job as BullJob } from 'bullmq';
+import { jobFromCheckpoint } from '../engine/checkpoint.js';
+import { readWaitState } from '../engine/driver.js';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { JobwaitError } from '../errors/jobwait-error.js';
+import { WaitNotFoundError } from '../errors/wait-not-found-error.js';
+import { jobChanged } from '../model/job-changes.js';
+import type { Job } from '../model/job.js';
+import { guarded } from './guarded.js';
+import { parseWaitId, waitName, type WaitName } from './names.js';
+import { newRecord, readRecord, type EnqueueOptions } from './record.js';
+import { BULLMQ_DEFAULTS, type BullmqConnectionOptions } from './settings.js';
+import { errorFromWire, jobFromWire, type WireOutcome } from './wire.js';
+
+/** Options of {@link createWaitQueue}. */
+export interface WaitQueueOptions extends BullmqConnectionOptions {
+  /**
+   * How long an ended wait's result stays in Redis for `result()` and `handle(id)`, in
+   * milliseconds (BullMQ removes it lazily, so it may stay a little longer). Enqueueing the same
+   * job again within this time gives the ended wait, not a new one.
+   * @default 86_400_000 (24 hours)
+   */
+  resultRetentionMs?: number;
+  /**
+   * How long one Redis call of the queue may take before it fails with `QueueUnavailableError`
+   * (while Redis is down, calls wait for the reconnection up to this long).
+   * @default 10_000
+   */
+  commandTimeoutMs?: number;
+}
+
+/** One durable wait, from the process that enqueued it or any other (`queue.handle(id)`). */
+export interface WaitHandle<TRaw = unknown> {
+  /** The wait's id: `clientName/jobId`, URI-encoded parts. The same for the same client name and job id. */
+  readonly id: string;
+  /** The name of the client (in the workers' `clients`) the wait polls with. */
+  readonly clientName: string;
+  /** The vendor's job id. */
+  readonly jobId: string;
+  /**
+   * The terminal `Job` (its Dates revived; `raw` as the last poll got it), or a rejection with the
+   * error `waitForJob` would give, as an instance of its class from `jobwait` (`JobFailedError`,
+   * `JobTimeoutError` with `jobId`, `lastJob`, `outcomes`…). Works after the wait ended, for
+   * `resultRetentionMs`; `WaitNotFoundError` for an id with no wait. A `QueueUnavailableError`
+   * while Redis is unreachable when it is asked.
+   */
+  result(): Promise<Job<TRaw>>;
+  /**
+   * The first snapshot and each changed one, as `watchJob` yields them (snapshots from the stored
+   * state carry no `raw`, the terminal one does); ends after the terminal snapshot, also for a
+   * failed job. Throws the wait's error for an end without one (timeout, not found). Breaking out
+   * stops watching, not the wait.
+   */
+  watch(): AsyncIterableIterator<Job<TRaw | undefined>>;
+}
+
+/** The producer side of durable waits: enqueue and follow them; holds no vendor credentials. */
+export interface WaitQueue {
+  /**
+   * Starts a durable wait on the job `jobId` of the client named `clientName` (a key of the
+   * workers' `clients`). Idempotent: the same client name and job id give the same `handle.id`
+   * and one wait, also when two producers enqueue at once; the first enqueue's options hold.
+   * The deadline counts from the first enqueue. Throws `InvalidArgumentError` for a bad option.
+   */
+  enqueue<TRaw = unknown>(clientName: string, jobId: string, options?: EnqueueOptions): Promise<WaitHandle<TRaw>>;
+  /** The handle of the wait `id` (a `handle.id`), from any process. */
+  handle<TRaw = unknown>(id: string): WaitHandle<TRaw>;
+  /** Closes the queue's Redis connections. Pending `result()` and `watch()` calls reject. */
+  close(): Promise<void>;
+}
+
+/**
+ * A queue of durable waits on BullMQ and Redis. Producers need only the Redis connection: the
+ * workers ({@link createWaitWorker}) hold the clients and poll.
+ *
+ * @example
+ * ```ts
+ * const queue = createWaitQueue({ connection: { host: '127.0.0.1', port: 6379 } });
+ * const handle = await queue.enqueue('cluster1', uuid, { timeoutMs: 3_600_000 });
+ * const job = await handle.result();
+ * ```
+ */
+export function createWaitQueue(options: WaitQueueOptions): WaitQueue {
+  if (typeof options !== 'object' || options === null || options.connection === undefined) throw new InvalidArgumentError('connection', 'must be the Redis connection (ioredis options or client)');
+  const prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
+  const retentionMs = options.resultRetentionMs ?? BULLMQ_DEFAULTS.resultRetentionMs;
+  if (typeof retentionMs !== 'number' || !(retentionMs > 0)) throw new InvalidArgumentError('resultRetentionMs', 'must be a number above 0');
+  const timeoutMs = options.commandTimeoutMs ?? BULLMQ_DEFAULTS.commandTimeoutMs;
+  const connection: ConnectionOptions = options.connection;
+  const queues = new Map<string, Queue>();
+  const events = new Map<string, Promise<QueueEvents>>();
+  let closed = false;
+
+  const queueOf = (name: WaitName): Queue => {
+    if (closed) throw new InvalidArgumentError('queue', 'is closed');
+    let queue = queues.get(name.queueName);
+    if (!queue) {
+      queue = new Queue(name.queueName, { connection, prefix });
+      // Errors reach the callers of the calls that meet them; an 'error' event with no listener would end the process.
+      queue.on('error', () => undefined);
+      queues.set(name.queueName, queue);
+    }
+    return queue;
+  };
+  const eventsOf = (name: WaitName): Promise<QueueEvents> => {
+    let ready = events.get(name.queueName);
+    if (!ready) {
+      const queueEvents = new QueueEvents(name.queueName, { connection, prefix });
+      queueEvents.on('error', () => undefined);
+      ready = queueEvents.waitUntilReady().then(() => queueEvents);
+      ready.catch(() => events.delete(name.queueName));
+      events.set(name.queueName, ready);
+    }
+    return ready;
+  };
+  const call = <T>(operation: string, work: () => Promise<T>): Promise<T> => guarded(operation, timeoutMs, work);
+
+  const handleOf = <TRaw>(name: WaitName): WaitHandle<TRaw> => {
+    const queue = queueOf(name);
+    const read = (): Promise<BullJob | undefined> => call(`read ${name.id}`, () => queue.getJob(name.bullId));
+    return {
+      id: name.id,
+      clientName: name.clientName,
+      jobId: name.jobId,
+      result: async () => {
+        const queueEvents = await call(`listen ${name.id}`, () => eventsOf(name));
+        let completed: ((args: { jobId: string; returnvalue: unknown }) => void) | undefined;
+        let failed: ((args: { jobId: string; failedReason: string }) => void) | undefined;
+        const settled = new Promise<WireOutcome | string>((resolve) => {
+          completed = (args) => {
+            if (args.jobId === name.bullId) resolve(parseOutcome(args.returnvalue));
+          };
+          failed = (args) => {
+            if (args.jobId === name.bullId) resolve(args.failedReason);
+          };
+          queueEvents.on('completed', completed);
+          queueEvents.on('failed', failed);
+          // Asked after it ended: the event went by, and the job's hash has it.
+          read().then(
+            (job) => {
+              if (!job) resolve('missing');
+              else if (job.finishedOn && job.returnvalue != null) resolve(parseOutcome(job.returnvalue));
+              else if (job.failedReason) resolve(job.failedReason);
+            },
+            () => undefined,
+          );
+        }).finally(() => {
+          if (completed) queueEvents.off('completed', completed);
+          if (failed) queueEvents.off('failed', failed);
+        });
+        const outcome = await settled;
+        if (outcome === 'missing') throw new WaitNotFoundError(name.id);
+        if (typeof outcome === 'string') throw new Error(`The durable wait ${name.id} failed in BullMQ: ${outcome}`);
+        if (outcome.ok) return jobFromWire<TRaw>(outcome.job);
+        throw errorFromWire(outcome.error);
+      },
+      watch: () => watchWait<TRaw>(name, read, () => call(`listen ${name.id}`, () => eventsOf(name))),
+    };
+  };
+
+  return {
+    async enqueue<TRaw>(clientName: string, jobId: string, enqueueOptions?: EnqueueOptions): Promise<WaitHandle<TRaw>> {
+      const name = waitName(clientName, jobId);
+      const record = newRecord(enqueueOptions, Date.now());
+      const queue = queueOf(name);
+      // One BullMQ job per wait: BullMQ adds a job id that exists at most once, atomically.
+      await call(`enqueue ${name.id}`, () =>
+        queue.add('wait', record, { jobId: name.bullId, removeOnComplete: { age: Math.ceil(retentionMs / 1000) }, removeOnFail: { age: Math.ceil(retentionMs / 1000) } }),
+      );
+      return handleOf<TRaw>(name);
+    },
+    handle: <TRaw>(id: string) => handleOf<TRaw>(parseWaitId(id)),
+    async close() {
+      if (closed) return;
+      closed = true;
+      const all = [...events.values()].map((ready) => ready.then((queueEvents) => queueEvents.close(), () => undefined));
+      await Promise.allSettled([...all, ...[...queues.values()].map((queue) => queue.close())]);
+      queues.clear();
+      events.clear();
+    },
+  };
+}
+
+/** A completed BullMQ job's return value as our outcome (events carry it as a JSON string). */
+function parseOutcome(value: unknown): WireOutcome {
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { ok?: unknown }).ok !== 'boolean') {
+    throw new InvalidArgumentError('result', 'is not a jobwait outcome');
+  }
+  return parsed as WireOutcome;
+}
+
+/** `handle.watch()`: reads the stored state on each poll's event, and yields what changed. */
+async function* watchWait<TRaw>(
+  name: WaitName,
+  read: () => Promise<BullJob | undefined>,
+  listen: () => Promise<QueueEvents>,
+): AsyncIterableIterator<Job<TRaw | undefined>> {
+  const queueEvents = await listen();
+  let wake: (() => void) | undefined;
+  let ticks = 0;
+  const tick = (args: { jobId: string }): void => {
+    if (args.jobId !== name.bullId) return;
+    ticks++;
+    wake?.();
+  };
+  queueEvents.on('delayed', tick);
+  queueEvents.on('completed', tick);
+  queueEvents.on('failed', tick);
+  try {
+    let last: Job<TRaw | undefined> | undefined;
+    for (;;) {
+      const seen = ticks;
+      const job = await read();
+      if (!job) throw new WaitNotFoundError(name.id);
+      if (job.finishedOn && job.returnvalue != null) {
+        const outcome = parseOutcome(job.returnvalue);
+        if (outcome.ok) {
+          const terminal = jobFromWire<TRaw>(outcome.job);
+          if (!last || jobChanged(last, terminal)) yield terminal;
+          return;
+        }
+        const error = errorFromWire(outcome.error);
+        const failedJob = error instanceof JobwaitError && (error.code === 'JOB_FAILED' || error.code === 'JOB_CANCELLED') ? (error as unknown as { job: Job<TRaw> }).job : undefined;
+        if (!failedJob) throw error;
+        if (!last || jobChanged(last, failedJob)) yield failedJob;
+        return;
+      }
+      if (job.failedReason) throw new Error(`The durable wait ${name.id} failed in BullMQ: ${job.failedReason}`);
+      const record = readRecord(job.data);
+      const current = record.state === undefined ? undefined : jobFromCheckpoint(readWaitState(record.state));
+      if (current && (!last || jobChanged(last, current))) {
+        last = current;
+        yield current;
+      }
+      if (ticks === seen) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  } finally {
+    queueEvents.off('delayed', tick);
+    queueEvents.off('completed', tick);
+    queueEvents.off('failed', tick);
+  }
+}

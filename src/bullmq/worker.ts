@@ -1,0 +1,174 @@
+import { DelayedError, Worker, type ConnectionOptions, type Job as BullJob } from 'bullmq';
+import type { JobSource } from '../client/job-client.js';
+import { pollWait, readWaitState, startWait } from '../engine/driver.js';
+import type { WaitStep } from '../engine/advance.js';
+import { onClientPause } from '../engine/request-budget.js';
+import type { WaitState } from '../engine/wait-state.js';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { JobwaitError } from '../errors/jobwait-error.js';
+import { QueueUnavailableError } from '../errors/queue-unavailable-error.js';
+import { PollBatcher, RELEASED } from './batcher.js';
+import { jobIdOfBullId, queueNameOf } from './names.js';
+import { readRecord, stateOptionsOf, type WaitRecord } from './record.js';
+import { BULLMQ_DEFAULTS, type BullmqConnectionOptions } from './settings.js';
+import { errorToWire, outcomeOf, type WireOutcome } from './wire.js';
+
+/** Options of {@link createWaitWorker}. */
+export interface WaitWorkerOptions extends BullmqConnectionOptions {
+  /**
+   * The clients this worker polls with, by the names producers enqueue under. The credentials stay
+   * here: Redis holds only each wait's state.
+   */
+  clients: Readonly<Record<string, JobSource<unknown>>>;
+  /**
+   * Waits of one client name this worker holds at once (BullMQ's concurrency, per client name).
+   * On ONTAP, waits held together share a collection query.
+   * @default 100
+   */
+  concurrency?: number;
+  /**
+   * How long a worker's lock on a wait lasts; it is renewed every half of it while the wait is
+   * held, so a slow poll keeps it. A crashed worker's waits are taken over within
+   * `lockDurationMs + 2 × stalledIntervalMs`.
+   * @default 10_000
+   */
+  lockDurationMs?: number;
+  /**
+   * How often BullMQ looks for waits whose worker died (stalled jobs).
+   * @default 5_000
+   */
+  stalledIntervalMs?: number;
+  /**
+   * Trouble the worker meets and goes on from: `QueueUnavailableError` while Redis is down (it
+   * reconnects on its own), a wait it could not store. No wait is lost: one not stored is polled
+   * again once its lock lapses.
+   * @default a line on stderr, the same message at most once every 30 s
+   */
+  onError?: (error: JobwaitError) => void;
+}
+
+/** A worker of durable waits; see {@link createWaitWorker}. */
+export interface WaitWorker {
+  /**
+   * Stops taking polls: waits held for a shared request go back to Redis unpolled, polls in flight
+   * end (their wait is stored, or ended), and then it returns with nothing left active.
+   */
+  close(): Promise<void>;
+}
+
+/** How long a due wait waits for others due with it, in milliseconds (ONTAP's shared requests). */
+const GATHER_MS = 10;
+
+/**
+ * A worker that polls the durable waits of its clients: each due wait once, then stores its new
+ * state and delays it to its next poll, in one step that checks the worker still holds the wait's
+ * lock (BullMQ's own `moveToDelayed` script, which takes the fields to update). A wait that ended
+ * is completed with its result. A vendor's 429 (or `Retry-After`) pauses that client name's waits
+ * for every worker (BullMQ's rate limit on its queue).
+ *
+ * Delivery: a poll is at-least-once (a worker that dies mid-poll has its wait polled again by
+ * another), a wait's result is stored and delivered exactly once.
+ */
+export function createWaitWorker(options: WaitWorkerOptions): WaitWorker {
+  if (typeof options !== 'object' || options === null || options.connection === undefined) throw new InvalidArgumentError('connection', 'must be the Redis connection (ioredis options or client)');
+  const clients = options.clients;
+  if (typeof clients !== 'object' || clients === null || Object.keys(clients).length === 0) throw new InvalidArgumentError('clients', 'must name at least one client');
+  const concurrency = positiveInteger('concurrency', options.concurrency ?? BULLMQ_DEFAULTS.concurrency);
+  const lockDuration = positiveInteger('lockDurationMs', options.lockDurationMs ?? BULLMQ_DEFAULTS.lockDurationMs);
+  const stalledInterval = positiveInteger('stalledIntervalMs', options.stalledIntervalMs ?? BULLMQ_DEFAULTS.stalledIntervalMs);
+  const report = options.onError ?? defaultReporter();
+  const connection: ConnectionOptions = options.connection;
+  const prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
+  const parts: { worker: Worker; batcher: PollBatcher | undefined; unsubscribe: (() => void) | undefined }[] = [];
+  let closing = false;
+
+  for (const [clientName, client] of Object.entries(clients)) {
+    if (typeof client !== 'object' || client === null || typeof client.getJob !== 'function') throw new InvalidArgumentError(`clients.${clientName}`, 'must be a jobwait client');
+    const batching = typeof (client as { getJobs?: unknown }).getJobs === 'function';
+    const batcher = batching ? new PollBatcher(client, concurrency, GATHER_MS) : undefined;
+    const processor = async (bullJob: BullJob, token?: string): Promise<WireOutcome> => {
+      const jobId = jobIdOfBullId(String(bullJob.id));
+      let record: WaitRecord;
+      let state: WaitState;
+      try {
+        record = readRecord(bullJob.data);
+        state = record.state === undefined ? startWait(client, jobId, stateOptionsOf(record), record.enqueuedAt) : readWaitState(record.state, { vendor: client.vendor, jobId });
+      } catch (error) {
+        // A record no worker can go on from (a bad option for this vendor): the wait ends with why.
+        return { ok: false, error: errorToWire(error) };
+      }
+      const throwOnFailure = record.options.throwOnFailure ?? true;
+      let step: WaitStep<unknown> | typeof RELEASED;
+      try {
+        step = closing ? RELEASED : batcher ? await batcher.poll(state, throwOnFailure) : await pollWait(client, state, { throwOnFailure });
+      } catch (error) {
+        report(error instanceof JobwaitError ? error : new QueueUnavailableError({ operation: `poll ${clientName}/${jobId}`, cause: error }));
+        step = RELEASED;
+      }
+      if (step !== RELEASED && step.end) return outcomeOf(step.end);
+      const next = step === RELEASED ? state : step.state;
+      const dueAt = (batching ? next.earliestPollAt : next.nextPollAt) ?? next.deadline ?? Date.now();
+      const now = Date.now();
+      try {
+        // Stored and delayed in one script that first checks this worker's lock (the token).
+        await worker.backend.moveToDelayed(String(bullJob.id), now, Math.max(0, dueAt - now), token, {
+          skipAttempt: true,
+          fieldsToUpdate: { data: JSON.stringify({ ...record, state: next }) },
+        });
+      } catch (error) {
+        // The lock was lost (another worker has the wait) or Redis is down: the wait stays as it
+        // was stored, and is polled again once its lock lapses. Nothing is failed.
+        report(new QueueUnavailableError({ operation: `store ${clientName}/${jobId}`, cause: error }));
+      }
+      throw new DelayedError();
+    };
+    const worker: Worker = new Worker(queueNameOf(clientName), processor, {
+      connection,
+      prefix,
+      concurrency,
+      lockDuration,
+      stalledInterval,
+      maxStalledCount: BULLMQ_DEFAULTS.maxStalledCount,
+      // A limiter lets `setRateLimit` pause the queue for every worker; its own count never binds.
+      limiter: { max: Number.MAX_SAFE_INTEGER, duration: 1_000 },
+    });
+    // BullMQ's own trouble (a dropped connection, a failed lock renewal): it reconnects and goes on.
+    worker.on('error', (error) => report(new QueueUnavailableError({ operation: `worker ${clientName}`, cause: error })));
+    // The transport's pause (a 429, a Retry-After) is spread to every worker of this client name.
+    const unsubscribe = onClientPause(client, (ms) => {
+      worker.backend.setRateLimit(ms).catch((error: unknown) => report(new QueueUnavailableError({ operation: `pause ${clientName}`, cause: error })));
+    });
+    parts.push({ worker, batcher, unsubscribe });
+  }
+
+  return {
+    async close() {
+      if (closing) return;
+      closing = true;
+      const closed = parts.map((part) => part.worker.close());
+      for (const part of parts) {
+        part.unsubscribe?.();
+        part.batcher?.release();
+      }
+      await Promise.all(closed);
+    },
+  };
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new InvalidArgumentError(name, `must be a whole number of 1 or more, got ${String(value)}`);
+  return value;
+}
+
+/** The default `onError`: one line on stderr, a repeated message at most once every 30 s. */
+function defaultReporter(): (error: JobwaitError) => void {
+  const last = new Map<string, number>();
+  return (error) => {
+    const now = Date.now();
+    const seen = last.get(error.message);
+    if (seen !== undefined && now - seen < 30_000) return;
+    if (last.size > 100) last.clear();
+    last.set(error.message, now);
+    process.stderr.write(`jobwait worker: ${error.message}\n`);
+  };
+}
