@@ -3,8 +3,15 @@ import { defineConfig, type Options } from 'tsup';
 
 /** package.json's version, built into every bundle as `VERSION` (src/transport/client-options.ts). */
 const { version, dependencies } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string; dependencies: Record<string, string> };
-/** Any package but the runtime dependencies (which a global install of jobwait installs). */
-const notARuntimeDependency = new RegExp(`^(?!(?:${Object.keys(dependencies).map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})(?:/|$))`);
+/**
+ * The packages the command line loads from the install, not from its bundle: the runtime
+ * dependencies (a global install of jobwait installs them) and the durable-wait peers, which
+ * `jobwait worker` asks to be installed (whoever runs Redis workers installs them; bundled, BullMQ
+ * and ioredis would go to every install for one command).
+ */
+const loadedFromInstall = [...Object.keys(dependencies), 'bullmq', 'ioredis'];
+/** Any package but those. */
+const notARuntimeDependency = new RegExp(`^(?!(?:${loadedFromInstall.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})(?:/|$))`);
 const define = { __JOBWAIT_VERSION__: JSON.stringify(version) };
 
 const shared: Options = {

@@ -20,6 +20,11 @@ const COMMON_OPTIONS = {
   wait: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   port: { type: 'string' },
+  redis: { type: 'string' },
+  prefix: { type: 'string' },
+  concurrency: { type: 'string' },
+  'lock-duration': { type: 'string' },
+  'stalled-interval': { type: 'string' },
 } as const;
 
 /**
@@ -66,6 +71,16 @@ export interface Flags {
   /** `--quiet`: no progress, only the outcome. */
   quiet: boolean;
   port?: number | undefined;
+  /** `worker --redis URL`: the Redis of the durable waits (else `JOBWAIT_REDIS_URL`). */
+  redis?: string | undefined;
+  /** `worker --prefix P`: BullMQ's key prefix (else `JOBWAIT_REDIS_PREFIX`). */
+  prefix?: string | undefined;
+  /** `worker --concurrency N`: waits held at once per client. */
+  concurrency?: number | undefined;
+  /** `worker --lock-duration D`. */
+  lockDurationMs?: number | undefined;
+  /** `worker --stalled-interval D`. */
+  stalledIntervalMs?: number | undefined;
 }
 
 export interface ParsedArgs {
@@ -90,6 +105,12 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || !Number.isInteger(port) || port > 65_535) throw new UsageError(`--port must be a whole number from 0 to 65535 (got ${JSON.stringify(text.slice(0, 20))})`);
   return port;
+}
+
+function parseCount(text: string): number {
+  const count = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(count) || count < 1) throw new UsageError(`--concurrency must be a whole number of 1 or more (got ${JSON.stringify(text.slice(0, 20))})`);
+  return count;
 }
 
 /**
@@ -147,6 +168,11 @@ export function parseCommandLine(argv: readonly string[], vendors: VendorRegistr
     wait: values['wait'] === true,
     quiet: values['quiet'] === true,
     port: optional(text('port'), parsePort),
+    redis: text('redis'),
+    prefix: text('prefix'),
+    concurrency: optional(text('concurrency'), parseCount),
+    lockDurationMs: optional(text('lock-duration'), (value) => parseDuration(value, 'lock-duration')),
+    stalledIntervalMs: optional(text('stalled-interval'), (value) => parseDuration(value, 'stalled-interval')),
   };
   const [command, ...rest] = positionals;
   return { command, positionals: rest, flags };
@@ -170,6 +196,7 @@ export function usage(vendors: VendorRegistry): string {
     row('cancel <vendor> <id> --wait', 'cancel, then wait until the job has ended'),
     row('simulate [--port N]', 'run the loopback simulator with scripted jobs until Ctrl-C'),
     row('demo', 'wait on one simulated job per vendor and print a summary'),
+    row(`worker <${names}>[=NAME]…`, 'poll durable waits from Redis (jobwait/bullmq) until SIGTERM'),
   ];
   // Vendors that share one help array (the Huawei clients) print it once.
   const connection = [...new Set(vendors.map((vendor) => vendor.cli.help))].flat();

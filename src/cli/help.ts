@@ -48,14 +48,27 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   resume: ACTION_HELP('resume'),
   simulate: { usage: () => 'jobwait simulate [--port N] [--json]', summary: 'runs the loopback simulator with scripted jobs until Ctrl-C', connects: false, flags: [{ flag: '--port N', text: 'the port to listen on', default: 'a free port' }, { flag: '--json', text: 'print the url and jobs as one JSON line', default: 'off' }] },
   demo: { usage: () => 'jobwait demo', summary: 'waits on one simulated job per vendor and prints a summary', connects: false, flags: [] },
+  worker: {
+    usage: (names) => `jobwait worker <${names}>[=NAME]… [options]`,
+    summary: 'polls the durable waits (jobwait/bullmq) enqueued under each NAME (default: the vendor\'s name) with a client of that vendor from the same flags and variables as the other commands, until SIGTERM or Ctrl-C, which stop it cleanly (exit 0). Needs bullmq and ioredis installed',
+    connects: true,
+    flags: [
+      { flag: '--redis URL', text: 'the Redis of the waits (redis:// or rediss://; a password in it is never printed)', default: 'redis://127.0.0.1:6379', env: 'JOBWAIT_REDIS_URL' },
+      { flag: '--prefix P', text: 'BullMQ\'s key prefix, as the producers use it', default: 'jobwait', env: 'JOBWAIT_REDIS_PREFIX' },
+      { flag: '--concurrency N', text: 'waits held at once per client name', default: '100' },
+      { flag: '--lock-duration D', text: 'a wait\'s lock, renewed while it is polled; a dead worker\'s waits move on after it', default: '10s' },
+      { flag: '--stalled-interval D', text: 'how often dead workers\' waits are looked for', default: '5s' },
+    ],
+  },
 };
 
 /** The commands that have their own help. */
 export const HELP_COMMANDS: readonly string[] = Object.keys(COMMANDS);
 
-function flagLine(help: FlagHelp): string {
+/** A flag's line, its name padded to `width` (the command's longest flag, at least 15). */
+function flagLine(help: FlagHelp, width: number): string {
   const notes = [help.default === undefined ? undefined : `default: ${help.default}`, help.env === undefined ? undefined : `env: ${help.env}`].filter((note) => note !== undefined);
-  return `  ${help.flag.padEnd(15)}  ${help.text}${notes.length > 0 ? ` [${notes.join('; ')}]` : ''}`;
+  return `  ${help.flag.padEnd(width)}  ${help.text}${notes.length > 0 ? ` [${notes.join('; ')}]` : ''}`;
 }
 
 /** `jobwait <command> --help`: the command's usage and every flag it takes, with its default and variable; `undefined` for an unknown command. */
@@ -64,11 +77,13 @@ export function commandHelp(command: string, vendors: VendorRegistry): string | 
   if (help === undefined) return undefined;
   const names = vendors.map((vendor) => vendor.name).join('|');
   const sections = [`Usage: ${help.usage(names)}\n\n${help.summary[0]?.toUpperCase()}${help.summary.slice(1)}.`];
-  if (help.flags.length > 0) sections.push(`Options:\n${help.flags.map(flagLine).join('\n')}`);
+  const width = Math.max(15, ...help.flags.map((flag) => flag.flag.length));
+  const line = (flag: FlagHelp): string => flagLine(flag, width);
+  if (help.flags.length > 0) sections.push(`Options:\n${help.flags.map(line).join('\n')}`);
   if (help.connects) {
     // Vendors that share one help array (the Huawei clients) print it once.
     const connection = [...new Set(vendors.map((vendor) => vendor.cli.help))].flat();
-    sections.push(`Connection (flags win over environment variables):\n${connection.join('\n')}\n${TLS.map(flagLine).join('\n')}`);
+    sections.push(`Connection (flags win over environment variables):\n${connection.join('\n')}\n${TLS.map(line).join('\n')}`);
   }
   sections.push('Run `jobwait --help` for every command and the exit codes.');
   return `${sections.join('\n\n')}\n`;

@@ -16,6 +16,7 @@ import { getCommand } from './commands/get.js';
 import { listCommand } from './commands/list.js';
 import { simulateCommand } from './commands/simulate.js';
 import { waitCommand } from './commands/wait.js';
+import { workerCommand } from './commands/worker.js';
 
 /** What {@link main} runs with, besides argv and the streams. */
 export interface MainOptions {
@@ -102,6 +103,8 @@ async function dispatch(args: ParsedArgs, context: CommandContext, version: () =
       return simulateCommand(context);
     case 'demo':
       return demoCommand(context);
+    case 'worker':
+      return workerCommand(context);
     default:
       if ((ACTIONS as readonly string[]).includes(args.command)) return actionCommand(args.command as Action, context);
       throw new UsageError(`unknown command ${JSON.stringify(args.command.slice(0, 40))}`);
