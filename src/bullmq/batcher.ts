@@ -30,10 +30,17 @@ export class PollBatcher {
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Infinity;
 
-  constructor(client: JobSource<unknown>, capacity: number, gatherMs: number) {
+  readonly #pausedFor: () => Promise<number>;
+
+  /**
+   * @param pausedFor - how long the client name's queue is still paused (a 429 another worker met), in
+   *   milliseconds; asked before each shared request, so waits held from before a pause wait it out.
+   */
+  constructor(client: JobSource<unknown>, capacity: number, gatherMs: number, pausedFor: () => Promise<number>) {
     this.#client = client;
     this.#capacity = capacity;
     this.#gatherMs = gatherMs;
+    this.#pausedFor = pausedFor;
   }
 
   /** The wait's step once polled with the others, or `RELEASED` when the worker closed first. */
@@ -67,6 +74,18 @@ export class PollBatcher {
 
   #flush(): void {
     this.#disarm();
+    if (this.#held.length === 0) return;
+    this.#pausedFor().then(
+      (ms) => {
+        if (ms > 0) this.#arm(Date.now() + ms);
+        else this.#send();
+      },
+      // Redis cannot say: the request goes (a pause is a courtesy; the vendor's answer rules).
+      () => this.#send(),
+    );
+  }
+
+  #send(): void {
     const held = this.#held.splice(0);
     for (const throwOnFailure of [true, false]) {
       const group = held.filter((entry) => entry.throwOnFailure === throwOnFailure);

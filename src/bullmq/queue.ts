@@ -1,4 +1,4 @@
-import { Queue, QueueEvents, type ConnectionOptions, type Job as BullJob } from 'bullmq';
+import { Queue, type ConnectionOptions, type Job as BullJob } from 'bullmq';
 import { jobFromCheckpoint } from '../engine/checkpoint.js';
 import { readWaitState } from '../engine/driver.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
@@ -6,6 +6,7 @@ import { JobwaitError } from '../errors/jobwait-error.js';
 import { WaitNotFoundError } from '../errors/wait-not-found-error.js';
 import { jobChanged } from '../model/job-changes.js';
 import type { Job } from '../model/job.js';
+import { WaitEvents, type WaitEvent } from './events.js';
 import { guarded } from './guarded.js';
 import { parseWaitId, waitName, type WaitName } from './names.js';
 import { newRecord, readRecord, type EnqueueOptions } from './record.js';
@@ -88,7 +89,7 @@ export function createWaitQueue(options: WaitQueueOptions): WaitQueue {
   const timeoutMs = options.commandTimeoutMs ?? BULLMQ_DEFAULTS.commandTimeoutMs;
   const connection: ConnectionOptions = options.connection;
   const queues = new Map<string, Queue>();
-  const events = new Map<string, Promise<QueueEvents>>();
+  const events = new Map<string, WaitEvents>();
   let closed = false;
 
   const queueOf = (name: WaitName): Queue => {
@@ -102,16 +103,25 @@ export function createWaitQueue(options: WaitQueueOptions): WaitQueue {
     }
     return queue;
   };
-  const eventsOf = (name: WaitName): Promise<QueueEvents> => {
-    let ready = events.get(name.queueName);
-    if (!ready) {
-      const queueEvents = new QueueEvents(name.queueName, { connection, prefix });
-      queueEvents.on('error', () => undefined);
-      ready = queueEvents.waitUntilReady().then(() => queueEvents);
-      ready.catch(() => events.delete(name.queueName));
-      events.set(name.queueName, ready);
+  const eventsOf = (name: WaitName): WaitEvents => {
+    let stream = events.get(name.queueName);
+    if (!stream) {
+      stream = new WaitEvents(name.queueName, connection, prefix);
+      events.set(name.queueName, stream);
     }
-    return ready;
+    return stream;
+  };
+  /** Subscribed and listening (so no event is missed from here on), or a QueueUnavailableError. */
+  const listen = async (name: WaitName, listener: (event: WaitEvent) => void): Promise<() => void> => {
+    const stream = eventsOf(name);
+    const unsubscribe = stream.subscribe(name.bullId, listener);
+    try {
+      await call(`listen ${name.id}`, () => stream.ready);
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    return unsubscribe;
   };
   const call = <T>(operation: string, work: () => Promise<T>): Promise<T> => guarded(operation, timeoutMs, work);
 
@@ -123,38 +133,28 @@ export function createWaitQueue(options: WaitQueueOptions): WaitQueue {
       clientName: name.clientName,
       jobId: name.jobId,
       result: async () => {
-        const queueEvents = await call(`listen ${name.id}`, () => eventsOf(name));
-        let completed: ((args: { jobId: string; returnvalue: unknown }) => void) | undefined;
-        let failed: ((args: { jobId: string; failedReason: string }) => void) | undefined;
-        const settled = new Promise<WireOutcome | string>((resolve) => {
-          completed = (args) => {
-            if (args.jobId === name.bullId) resolve(parseOutcome(args.returnvalue));
-          };
-          failed = (args) => {
-            if (args.jobId === name.bullId) resolve(args.failedReason);
-          };
-          queueEvents.on('completed', completed);
-          queueEvents.on('failed', failed);
-          // Asked after it ended: the event went by, and the job's hash has it.
-          read().then(
-            (job) => {
-              if (!job) resolve('missing');
-              else if (job.finishedOn && job.returnvalue != null) resolve(parseOutcome(job.returnvalue));
-              else if (job.failedReason) resolve(job.failedReason);
-            },
-            () => undefined,
-          );
-        }).finally(() => {
-          if (completed) queueEvents.off('completed', completed);
-          if (failed) queueEvents.off('failed', failed);
+        let settle: (outcome: WireOutcome | string) => void = () => undefined;
+        const settled = new Promise<WireOutcome | string>((resolve) => (settle = resolve));
+        const unsubscribe = await listen(name, (event) => {
+          if (event.kind === 'completed') settle(parseOutcome(event.returnvalue));
+          else if (event.kind === 'failed') settle(event.failedReason);
         });
-        const outcome = await settled;
-        if (outcome === 'missing') throw new WaitNotFoundError(name.id);
-        if (typeof outcome === 'string') throw new Error(`The durable wait ${name.id} failed in BullMQ: ${outcome}`);
-        if (outcome.ok) return jobFromWire<TRaw>(outcome.job);
-        throw errorFromWire(outcome.error);
+        try {
+          // Asked after it ended, the event went by: the job's hash has the result.
+          const job = await read();
+          if (!job) settle('missing');
+          else if (job.finishedOn && job.returnvalue != null) settle(parseOutcome(job.returnvalue));
+          else if (job.failedReason) settle(job.failedReason);
+          const outcome = await settled;
+          if (outcome === 'missing') throw new WaitNotFoundError(name.id);
+          if (typeof outcome === 'string') throw new Error(`The durable wait ${name.id} failed in BullMQ: ${outcome}`);
+          if (outcome.ok) return jobFromWire<TRaw>(outcome.job);
+          throw errorFromWire(outcome.error);
+        } finally {
+          unsubscribe();
+        }
       },
-      watch: () => watchWait<TRaw>(name, read, () => call(`listen ${name.id}`, () => eventsOf(name))),
+      watch: () => watchWait<TRaw>(name, read, (listener) => listen(name, listener)),
     };
   };
 
@@ -173,8 +173,7 @@ export function createWaitQueue(options: WaitQueueOptions): WaitQueue {
     async close() {
       if (closed) return;
       closed = true;
-      const all = [...events.values()].map((ready) => ready.then((queueEvents) => queueEvents.close(), () => undefined));
-      await Promise.allSettled([...all, ...[...queues.values()].map((queue) => queue.close())]);
+      await Promise.allSettled([...[...events.values()].map((stream) => stream.close()), ...[...queues.values()].map((queue) => queue.close())]);
       queues.clear();
       events.clear();
     },
@@ -194,19 +193,14 @@ function parseOutcome(value: unknown): WireOutcome {
 async function* watchWait<TRaw>(
   name: WaitName,
   read: () => Promise<BullJob | undefined>,
-  listen: () => Promise<QueueEvents>,
+  listen: (listener: (event: WaitEvent) => void) => Promise<() => void>,
 ): AsyncIterableIterator<Job<TRaw | undefined>> {
-  const queueEvents = await listen();
   let wake: (() => void) | undefined;
   let ticks = 0;
-  const tick = (args: { jobId: string }): void => {
-    if (args.jobId !== name.bullId) return;
+  const unsubscribe = await listen(() => {
     ticks++;
     wake?.();
-  };
-  queueEvents.on('delayed', tick);
-  queueEvents.on('completed', tick);
-  queueEvents.on('failed', tick);
+  });
   try {
     let last: Job<TRaw | undefined> | undefined;
     for (;;) {
@@ -237,8 +231,6 @@ async function* watchWait<TRaw>(
       wake = undefined;
     }
   } finally {
-    queueEvents.off('delayed', tick);
-    queueEvents.off('completed', tick);
-    queueEvents.off('failed', tick);
+    unsubscribe();
   }
 }

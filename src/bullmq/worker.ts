@@ -85,7 +85,9 @@ export function createWaitWorker(options: WaitWorkerOptions): WaitWorker {
   for (const [clientName, client] of Object.entries(clients)) {
     if (typeof client !== 'object' || client === null || typeof client.getJob !== 'function') throw new InvalidArgumentError(`clients.${clientName}`, 'must be a jobwait client');
     const batching = typeof (client as { getJobs?: unknown }).getJobs === 'function';
-    const batcher = batching ? new PollBatcher(client, concurrency, GATHER_MS) : undefined;
+    // The batcher asks the worker (made below) whether its queue is paused.
+    let worker: Worker;
+    const batcher = batching ? new PollBatcher(client, concurrency, GATHER_MS, () => worker.backend.getRateLimitTtl(Number.MAX_SAFE_INTEGER)) : undefined;
     const processor = async (bullJob: BullJob, token?: string): Promise<WireOutcome> => {
       const jobId = jobIdOfBullId(String(bullJob.id));
       let record: WaitRecord;
@@ -122,7 +124,7 @@ export function createWaitWorker(options: WaitWorkerOptions): WaitWorker {
       }
       throw new DelayedError();
     };
-    const worker: Worker = new Worker(queueNameOf(clientName), processor, {
+    worker = new Worker(queueNameOf(clientName), processor, {
       connection,
       prefix,
       concurrency,
