@@ -89,7 +89,9 @@ export const ontapVendor: VendorDescriptor<OntapClient, OntapSimulation> = {
     jobs: {
       stateHelp: 'queued, running, paused, success, failure, or a|b',
       idLabel: 'job uuid',
-      list: (client, state, options) => client.listJobs(state === undefined ? {} : { state }, options),
+      list: (client, { state, maxRecords }, options) =>
+        // ONTAP's max_records is a page's size: one page of N records, and the CLI stops after N.
+        client.listJobs({ ...(state === undefined ? {} : { state }), ...(maxRecords === undefined ? {} : { max_records: maxRecords }) }, options),
       act: (client, action, id, options) => (action === 'cancel' ? client.cancelJob(id, options) : action === 'pause' ? client.pauseJob(id, options) : client.resumeJob(id, options)),
     },
   },

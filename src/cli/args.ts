@@ -15,6 +15,7 @@ const COMMON_OPTIONS = {
   insecure: { type: 'boolean' },
   proxy: { type: 'string' },
   state: { type: 'string' },
+  'max-records': { type: 'string' },
   until: { type: 'string' },
   'no-fail': { type: 'boolean' },
   wait: { type: 'boolean' },
@@ -57,6 +58,8 @@ export interface Flags {
   /** `--proxy URL`: every request through this proxy (else the environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY). */
   proxy?: string | undefined;
   state?: string | undefined;
+  /** `list --max-records N`: at most N jobs. */
+  maxRecords?: number | undefined;
   /** `--until S`: the states (`a|b`) that end the wait, besides the terminal ones. */
   until?: string | undefined;
   /** `--no-fail`: a failed or cancelled job is an outcome, exit 0 (`throwOnFailure: false`). */
@@ -86,10 +89,14 @@ export function parseDuration(text: string, flag: string): number {
   return ms;
 }
 
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isInteger(port) || port > 65_535) throw new UsageError(`--port must be a whole number from 0 to 65535 (got ${JSON.stringify(text.slice(0, 20))})`);
-  return port;
+/** A whole number from `min` to `max` (no upper bound when `max` is absent), or a usage error naming `--flag`. */
+function parseWhole(text: string, flag: string, min: number, max?: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min || (max !== undefined && value > max)) {
+    const range = max === undefined ? `of ${min} or more` : `from ${min} to ${max}`;
+    throw new UsageError(`--${flag} must be a whole number ${range} (got ${JSON.stringify(text.slice(0, 20))})`);
+  }
+  return value;
 }
 
 /**
@@ -142,11 +149,12 @@ export function parseCommandLine(argv: readonly string[], vendors: VendorRegistr
     insecure: values['insecure'] === true,
     proxy: text('proxy'),
     state: text('state'),
+    maxRecords: optional(text('max-records'), (value) => parseWhole(value, 'max-records', 1)),
     until: text('until'),
     noFail: values['no-fail'] === true,
     wait: values['wait'] === true,
     quiet: values['quiet'] === true,
-    port: optional(text('port'), parsePort),
+    port: optional(text('port'), (value) => parseWhole(value, 'port', 0, 65_535)),
   };
   const [command, ...rest] = positionals;
   return { command, positionals: rest, flags };
@@ -160,7 +168,7 @@ const row = (command: string, description: string): string => `  ${command.padEn
 /** `--help`: the commands and connection settings of the registry's vendors. */
 export function usage(vendors: VendorRegistry): string {
   const names = vendors.map((vendor) => vendor.name).join('|');
-  const lists = vendors.flatMap((vendor) => (vendor.cli.jobs ? [row(`list ${vendor.name} [--state S]`, `list ${vendor.title} jobs (S: ${vendor.cli.jobs.stateHelp})`)] : []));
+  const lists = vendors.flatMap((vendor) => (vendor.cli.jobs ? [row(`list ${vendor.name} [options]`, `list ${vendor.title} jobs, --state S (${vendor.cli.jobs.stateHelp}), --max-records N`)] : []));
   const actions = vendors.flatMap((vendor) => (vendor.cli.jobs ? [row(`cancel|pause|resume ${vendor.name} <id>`, `act on an ${vendor.title} job`)] : []));
   const commands = [
     row(`wait <${names}> <id>…`, 'wait until the jobs end, showing their progress'),

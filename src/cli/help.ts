@@ -42,7 +42,16 @@ const ACTION_HELP = (action: string, flags: readonly FlagHelp[] = []): CommandHe
 const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   wait: { usage: (names) => `jobwait wait <${names}> <id>… [options]`, summary: 'waits until the jobs end, showing their progress; the exit code says how (with many ids, the highest of theirs)', connects: true, flags: [...WAITING, JSON_FLAG] },
   get: { usage: (names) => `jobwait get <${names}> <id> [options]`, summary: 'prints the job once', connects: true, flags: [JSON_FLAG] },
-  list: { usage: () => 'jobwait list <vendor> [--state S] [options]', summary: 'lists the jobs of a vendor with a job list API', connects: true, flags: [{ flag: '--state S', text: 'only jobs in the states S names (a|b)', default: 'every state' }, JSON_FLAG] },
+  list: {
+    usage: () => 'jobwait list <vendor> [--state S] [--max-records N] [options]',
+    summary: 'lists the jobs of a vendor with a job list API: a header line (ID, STATE, DESCRIPTION), then one line per job',
+    connects: true,
+    flags: [
+      { flag: '--state S', text: 'only jobs in the states S names (a|b)', default: 'every state' },
+      { flag: '--max-records N', text: 'at most N jobs (ONTAP: one page of N)', default: 'every job' },
+      { ...JSON_FLAG, text: 'NDJSON on stdout: one job per line, no header' },
+    ],
+  },
   cancel: ACTION_HELP('cancel', [{ flag: '--wait', text: 'then wait until the job has ended (exit 0 whatever its end: the outcome says it)', default: 'off' }, WAITING[0] as FlagHelp, JSON_FLAG]),
   pause: ACTION_HELP('pause'),
   resume: ACTION_HELP('resume'),

@@ -110,14 +110,26 @@ export interface VendorExtraJob {
   readonly note: string;
 }
 
+/** What `jobwait list` asks a vendor's {@link VendorJobCommands.list} for. @internal */
+export interface VendorListQuery {
+  /** `--state S`: the vendor's state words, `a|b` for any of them. */
+  readonly state?: string | undefined;
+  /** `--max-records N`: at most this many jobs. */
+  readonly maxRecords?: number | undefined;
+}
+
 /** The job commands beyond `wait` and `get` a vendor supports (`list`, `cancel`, `pause`, `resume`). @internal */
 export interface VendorJobCommands<C extends JobClient> {
   /** The vendor's state words `--state` takes, for `--help`. */
   readonly stateHelp: string;
   /** What the vendor calls a job id in messages (`job uuid`). */
   readonly idLabel: string;
-  /** Every job, every page, optionally of the states `state` names. */
-  list(client: C, state: string | undefined, options: { signal: AbortSignal }): AsyncIterable<Job>;
+  /**
+   * Every job, every page, of the states `query.state` names (when given). With
+   * `query.maxRecords`, the vendor's own limit where it has one (the CLI stops after that many jobs
+   * anyway).
+   */
+  list(client: C, query: VendorListQuery, options: { signal: AbortSignal }): AsyncIterable<Job>;
   /** Asks the vendor to cancel, pause or resume the job. */
   act(client: C, action: 'cancel' | 'pause' | 'resume', id: string, options: { signal: AbortSignal }): Promise<void>;
 }
