@@ -1,5 +1,5 @@
-import { stringFlag, type VendorDescriptor } from '../../src/vendor/descriptor.js';
-import { createOntapClient, type OntapClient } from './client.js';
+import { stringFlag, type VendorDescriptor, type VendorListQuery } from '../../src/vendor/descriptor.js';
+import { createOntapClient, type OntapClient, type OntapJobQuery } from './client.js';
 import {
   ontapErrorResponseSchema,
   ontapErrorSchema,
@@ -13,6 +13,23 @@ import type { OntapSimulation } from './simulator.js';
 import { mapOntapState, ONTAP_STATES } from './state.js';
 
 const PASSWORD_INSTEAD = 'set JOBWAIT_ONTAP_PASSWORD or pipe it to --password-stdin';
+
+/**
+ * `jobwait list ontap`'s flags as a `listJobs` query: `--state`, `--description`, `--svm` and
+ * `--error-code` filter (`svm.name`, `error.code`), `--order-by` is `order_by`, and
+ * `--max-records N` is `max_records`, a page's size: one page of N (the CLI stops after N).
+ */
+function ontapListQuery(query: VendorListQuery): OntapJobQuery {
+  // A filter left undefined is not sent.
+  return {
+    state: query.state,
+    description: query.flag('description'),
+    'svm.name': query.flag('svm'),
+    'error.code': query.flag('error-code'),
+    order_by: query.flag('order-by'),
+    max_records: query.maxRecords,
+  };
+}
 
 /** NetApp ONTAP cluster jobs, as the CLI, the simulator and the conformance suite see them. @internal */
 export const ontapVendor: VendorDescriptor<OntapClient, OntapSimulation> = {
@@ -89,9 +106,13 @@ export const ontapVendor: VendorDescriptor<OntapClient, OntapSimulation> = {
     jobs: {
       stateHelp: 'queued, running, paused, success, failure, or a|b',
       idLabel: 'job uuid',
-      list: (client, { state, maxRecords }, options) =>
-        // ONTAP's max_records is a page's size: one page of N records, and the CLI stops after N.
-        client.listJobs({ ...(state === undefined ? {} : { state }), ...(maxRecords === undefined ? {} : { max_records: maxRecords }) }, options),
+      listFlags: {
+        description: { usage: '--description P', text: 'only jobs whose description matches P (ONTAP\'s operators: *snap*, !x, a|b)', default: 'any description' },
+        svm: { usage: '--svm NAME', text: 'only jobs of the SVM NAME (a|b)', default: 'every SVM' },
+        'error-code': { usage: '--error-code C', text: 'only jobs whose error code is C (a|b, !0)', default: 'any error code' },
+        'order-by': { usage: '--order-by F', text: 'sort by job field F, as in \'start_time desc\' (F,G for more)', default: 'ONTAP\'s order' },
+      },
+      list: (client, query, options) => client.listJobs(ontapListQuery(query), options),
       act: (client, action, id, options) => (action === 'cancel' ? client.cancelJob(id, options) : action === 'pause' ? client.pauseJob(id, options) : client.resumeJob(id, options)),
     },
   },

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { vendorCommandFlags } from '../vendor/descriptor.js';
 import type { VendorRegistry } from '../vendor/registry.js';
 import { UsageError } from './exit-codes.js';
 
@@ -24,22 +25,33 @@ const COMMON_OPTIONS = {
 } as const;
 
 /**
- * Every flag the command line knows: the common ones, then each vendor's connection flags and the
- * secret-carrying flags, declared only to refuse them by name (with where the secret goes instead).
+ * Every flag the command line knows besides the common ones: each vendor's connection flags and
+ * command flags (`list`'s filters, `wait`'s options, which take a value), and the secret-carrying
+ * flags, declared only to refuse them by name (with where the secret goes instead).
  */
-function vendorOptions(vendors: VendorRegistry): { connection: Map<string, 'string' | 'boolean'>; secrets: Map<string, string> } {
-  const connection = new Map<string, 'string' | 'boolean'>();
+function vendorOptions(vendors: VendorRegistry): { declared: Map<string, 'string' | 'boolean'>; secrets: Map<string, string> } {
+  const declared = new Map<string, 'string' | 'boolean'>();
   const secrets = new Map<string, string>();
   for (const vendor of vendors) {
     for (const [flag, type] of Object.entries(vendor.cli.flags)) {
       if (Object.hasOwn(COMMON_OPTIONS, flag)) throw new Error(`the ${vendor.name} flag --${flag} is a common flag`);
-      const known = connection.get(flag);
+      const known = declared.get(flag);
       if (known !== undefined && known !== type) throw new Error(`the flag --${flag} is a ${known} flag and a ${type} one`);
-      connection.set(flag, type);
+      declared.set(flag, type);
     }
     for (const [flag, instead] of Object.entries(vendor.cli.secretFlags)) if (!secrets.has(flag)) secrets.set(flag, instead);
   }
-  return { connection, secrets };
+  // A command flag is known apart from the connection flags: the command refuses another vendor's.
+  const connection = new Set(declared.keys());
+  for (const vendor of vendors) {
+    for (const flags of Object.values(vendorCommandFlags(vendor))) {
+      for (const flag of Object.keys(flags)) {
+        if (Object.hasOwn(COMMON_OPTIONS, flag) || connection.has(flag)) throw new Error(`the ${vendor.name} command flag --${flag} is a common or connection flag`);
+        declared.set(flag, 'string');
+      }
+    }
+  }
+  return { declared, secrets };
 }
 
 export interface Flags {
@@ -48,8 +60,8 @@ export interface Flags {
   json: boolean;
   /** `--verbose`: each request on stderr. */
   verbose: boolean;
-  /** The vendors' connection flags (`url`, `endpoint`, `password-stdin`…) by name, as given. */
-  connection: Readonly<Record<string, string | boolean | undefined>>;
+  /** Every flag the vendors declare, by name, as given: connection flags (`url`, `password-stdin`…) and command flags (`svm`). */
+  vendorFlags: Readonly<Record<string, string | boolean | undefined>>;
   timeoutMs?: number | undefined;
   minDelayMs?: number | undefined;
   maxDelayMs?: number | undefined;
@@ -115,9 +127,9 @@ export function parserMessage(error: unknown): string {
 
 /** Parses argv (without `node` and the script) with `util.parseArgs`. Throws {@link UsageError}. */
 export function parseCommandLine(argv: readonly string[], vendors: VendorRegistry): ParsedArgs {
-  const { connection, secrets } = vendorOptions(vendors);
+  const { declared, secrets } = vendorOptions(vendors);
   const options: NonNullable<ParseArgsConfig['options']> = { ...COMMON_OPTIONS };
-  for (const [flag, type] of connection) options[flag] = { type };
+  for (const [flag, type] of declared) options[flag] = { type };
   // Refused: a secret on the command line lands in shell history and `ps`.
   for (const flag of secrets.keys()) options[flag] = { type: 'string' };
   let parsed;
@@ -135,13 +147,13 @@ export function parseCommandLine(argv: readonly string[], vendors: VendorRegistr
   }
   const text = (name: string): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
   const given: Record<string, string | boolean | undefined> = {};
-  for (const flag of connection.keys()) given[flag] = values[flag];
+  for (const flag of declared.keys()) given[flag] = values[flag];
   const flags: Flags = {
     help: values['help'] === true,
     version: values['version'] === true,
     json: values['json'] === true,
     verbose: values['verbose'] === true,
-    connection: given,
+    vendorFlags: given,
     timeoutMs: optional(text('timeout'), (value) => parseDuration(value, 'timeout')),
     minDelayMs: optional(text('min-delay'), (value) => parseDuration(value, 'min-delay')),
     maxDelayMs: optional(text('max-delay'), (value) => parseDuration(value, 'max-delay')),

@@ -3,7 +3,7 @@ import type { JobClient } from '../client/job-client.js';
 import type { TlsOptions } from '../transport/client-options.js';
 import type { Logger } from '../transport/logger.js';
 import { PROXY_FROM_ENV } from '../transport/proxy.js';
-import type { AnyVendorDescriptor, VendorConfigInput } from '../vendor/descriptor.js';
+import { vendorCommandFlags, type AnyVendorDescriptor, type VendorCommand, type VendorConfigInput } from '../vendor/descriptor.js';
 import { findVendor, type VendorRegistry } from '../vendor/registry.js';
 import type { Flags } from './args.js';
 import type { RetryTally } from './retries.js';
@@ -54,7 +54,7 @@ async function tlsOptions(flags: Flags): Promise<TlsOptions | undefined> {
 export function configInput(context: ConfigContext): VendorConfigInput {
   const { flags, env } = context;
   return {
-    flag: (name) => flags.connection[name],
+    flag: (name) => flags.vendorFlags[name],
     env: (name) => nonEmpty(env[name]),
     readStdin: context.readStdin,
     refuse: (message) => {
@@ -63,6 +63,26 @@ export function configInput(context: ConfigContext): VendorConfigInput {
     tls: () => tlsOptions(flags),
     logger: context.logger,
     proxy: nonEmpty(flags.proxy) ?? PROXY_FROM_ENV,
+  };
+}
+
+/**
+ * The values of `vendor`'s own flags of `command` (`list`'s filters, `wait`'s options): `undefined`
+ * (or `''`) when not given. Any other vendor command flag given is refused, since nothing would read it.
+ */
+export function commandFlags(context: ConfigContext, vendor: AnyVendorDescriptor, command: VendorCommand): (name: string) => string | undefined {
+  const given = context.flags.vendorFlags;
+  const own = vendorCommandFlags(vendor)[command];
+  for (const other of context.vendors) {
+    for (const [each, flags] of Object.entries(vendorCommandFlags(other))) {
+      for (const name of Object.keys(flags)) {
+        if (given[name] !== undefined && !Object.hasOwn(own, name)) throw new UsageError(`--${name} is not a flag of ${command} ${vendor.name} (it goes with ${each} ${other.name})`);
+      }
+    }
+  }
+  return (name) => {
+    const value = Object.hasOwn(own, name) ? given[name] : undefined;
+    return typeof value === 'string' && value !== '' ? value : undefined;
   };
 }
 

@@ -1,3 +1,4 @@
+import { vendorCommandFlags } from '../vendor/descriptor.js';
 import type { VendorRegistry } from '../vendor/registry.js';
 
 /** One flag in a command's help: how it is written, what it does, its default and its variable. */
@@ -74,6 +75,13 @@ export function commandHelp(command: string, vendors: VendorRegistry): string | 
   const names = vendors.map((vendor) => vendor.name).join('|');
   const sections = [`Usage: ${help.usage(names)}\n\n${help.summary[0]?.toUpperCase()}${help.summary.slice(1)}.`];
   if (help.flags.length > 0) sections.push(`Options:\n${help.flags.map(flagLine).join('\n')}`);
+  // The flags a vendor adds to this command, a section per vendor.
+  if (command === 'list' || command === 'wait') {
+    for (const vendor of vendors) {
+      const own = Object.values(vendorCommandFlags(vendor)[command]);
+      if (own.length > 0) sections.push(`${vendor.title} options (${command} ${vendor.name} only):\n${own.map((flag) => flagLine({ flag: flag.usage, text: flag.text, default: flag.default })).join('\n')}`);
+    }
+  }
   if (help.connects) {
     // Vendors that share one help array (the Huawei clients) print it once.
     const connection = [...new Set(vendors.map((vendor) => vendor.cli.help))].flat();

@@ -110,12 +110,35 @@ export interface VendorExtraJob {
   readonly note: string;
 }
 
+/**
+ * A flag with a value that a vendor adds to one command (`list`'s filters, `wait`'s options), and
+ * its line of that command's `--help`. @internal
+ */
+export interface VendorFlag {
+  /** How the help writes it, with its value: `--svm NAME`. */
+  readonly usage: string;
+  /** What it does. */
+  readonly text: string;
+  /** What holds when it is not given. */
+  readonly default: string;
+}
+
+/** The commands a vendor can add flags to. @internal */
+export type VendorCommand = 'list' | 'wait';
+
+/** The flags `vendor` adds to each command, by name without `--`: `list`'s filters, `wait`'s options. @internal */
+export function vendorCommandFlags(vendor: AnyVendorDescriptor): Readonly<Record<VendorCommand, Readonly<Record<string, VendorFlag>>>> {
+  return { list: vendor.cli.jobs?.listFlags ?? {}, wait: {} };
+}
+
 /** What `jobwait list` asks a vendor's {@link VendorJobCommands.list} for. @internal */
 export interface VendorListQuery {
   /** `--state S`: the vendor's state words, `a|b` for any of them. */
   readonly state?: string | undefined;
   /** `--max-records N`: at most this many jobs. */
   readonly maxRecords?: number | undefined;
+  /** The value of one of the vendor's {@link VendorJobCommands.listFlags}; `undefined` when not given. */
+  flag(name: string): string | undefined;
 }
 
 /** The job commands beyond `wait` and `get` a vendor supports (`list`, `cancel`, `pause`, `resume`). @internal */
@@ -124,6 +147,8 @@ export interface VendorJobCommands<C extends JobClient> {
   readonly stateHelp: string;
   /** What the vendor calls a job id in messages (`job uuid`). */
   readonly idLabel: string;
+  /** `list`'s flags of this vendor alone (its filters), by name without `--`. */
+  readonly listFlags?: Readonly<Record<string, VendorFlag>>;
   /**
    * Every job, every page, of the states `query.state` names (when given). With
    * `query.maxRecords`, the vendor's own limit where it has one (the CLI stops after that many jobs

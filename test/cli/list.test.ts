@@ -49,9 +49,34 @@ describe('jobwait list, from the real bin', () => {
     }
   });
 
-  test('`jobwait list --help` lists --max-records with its default', async () => {
+  test('--description, --svm and --error-code filter ONTAP\'s jobs as listJobs does, and --order-by sorts them', async () => {
+    const svm = (name: string): { name: string; uuid: string } => ({ name, uuid: crypto.randomUUID() });
+    const failed = (code: string) => [{ state: 'failure', error: { code, message: 'no' } }];
+    const ids = {
+      snapA: cli.sim.ontap.addJob({ description: 'filter-test snapshot create', svm: svm('vs-filter-a'), steps: failed('917927') }),
+      snapB: cli.sim.ontap.addJob({ description: 'filter-test snapshot delete', svm: svm('vs-filter-b'), steps: failed('460770') }),
+      volume: cli.sim.ontap.addJob({ description: 'filter-test volume resize', svm: svm('vs-filter-a'), steps: [{ state: 'success' }] }),
+    };
+    const listed = async (...flags: string[]): Promise<string[]> => {
+      const result = await runCli(['list', 'ontap', '--description', 'filter-test*', ...flags], { env: cli.ontapEnv() });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(EXIT.SUCCEEDED);
+      return result.stdout.trimEnd().split('\n').slice(1).map((row) => row.split(' ')[0] ?? '');
+    };
+    expect(new Set(await listed())).toEqual(new Set(Object.values(ids)));
+    expect(new Set(await listed('--description', '*snapshot*'))).toEqual(new Set([ids.snapA, ids.snapB]));
+    expect(new Set(await listed('--svm', 'vs-filter-a'))).toEqual(new Set([ids.snapA, ids.volume]));
+    expect(await listed('--error-code', '460770')).toEqual([ids.snapB]);
+    expect(await listed('--svm', 'vs-filter-a', '--state', 'failure')).toEqual([ids.snapA]);
+    expect(await listed('--order-by', 'description desc')).toEqual([ids.volume, ids.snapB, ids.snapA]);
+    expect(await listed('--order-by', 'description')).toEqual([ids.snapA, ids.snapB, ids.volume]);
+  });
+
+  test('`jobwait list --help` lists --max-records and ONTAP\'s filters with their defaults', async () => {
     const help = await runCli(['list', '--help']);
     expect(help.code).toBe(EXIT.SUCCEEDED);
     expect(help.stdout).toMatch(/^ {2}--max-records N {2}at most N jobs .*\[default: every job\]$/m);
+    const ontap = help.stdout.slice(help.stdout.indexOf('ONTAP options (list ontap only):\n'));
+    for (const flag of ['--description P', '--svm NAME', '--error-code C', '--order-by F']) expect(ontap).toMatch(new RegExp(`^ {2}${flag} .*\\[default: [^\\]]+\\]$`, 'm'));
   });
 });

@@ -1,5 +1,5 @@
 import type { Job } from '../../model/job.js';
-import { createClientFromConfig, parseVendor } from '../config.js';
+import { commandFlags, createClientFromConfig, parseVendor } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { jsonLine, terminalSafe } from '../terminal-text.js';
@@ -17,11 +17,12 @@ export async function listCommand(context: CommandContext): Promise<number> {
   if (!jobs) throw new UsageError(`list works for ${jobNames(context)} only: ${vendor.title} has no job list API`);
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0]?.slice(0, 40))}`);
   const { state, maxRecords } = args.flags;
+  const flag = commandFlags(context.config, vendor, 'list');
   const client = await createClientFromConfig(vendor, context.config);
   try {
     const table = args.flags.json ? undefined : new ListTable((text) => io.stdout.write(text));
     let count = 0;
-    for await (const job of jobs.list(client, { state, maxRecords }, { signal })) {
+    for await (const job of jobs.list(client, { state, maxRecords, flag }, { signal })) {
       if (table) table.row(job);
       else io.stdout.write(jsonLine({ type: 'job', job }));
       count += 1;
