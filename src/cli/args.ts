@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { vendorCommandFlags } from '../vendor/descriptor.js';
 import type { VendorRegistry } from '../vendor/registry.js';
+import { FLAG_ENV } from './config.js';
 import { UsageError } from './exit-codes.js';
 
 /** The flags of every command, whatever the vendor. The vendors' connection flags come from the registry. */
@@ -201,8 +202,8 @@ ${commands.join('\n')}
 Connection (flags win over environment variables):
 ${connection.join('\n')}
   Secrets are never accepted as flag values (--password, --token … are refused) and never printed.
-  --ca FILE                trust this PEM CA
-  --insecure               do not verify TLS certificates (warned about)
+  --ca FILE                trust this PEM CA; or ${FLAG_ENV.ca}=FILE
+  --insecure               do not verify TLS certificates (warned about); or ${FLAG_ENV.insecure}=1
   --proxy URL              send every request through this HTTP proxy (default: HTTPS_PROXY,
                            HTTP_PROXY and NO_PROXY from the environment)
 
@@ -217,7 +218,7 @@ Output:
   --json                   NDJSON on stdout: each snapshot, then the outcome
   -q, --quiet              no progress: only the outcome
   --verbose                each request (method, path, status, time, retries) on stderr;
-                           JOBWAIT_DEBUG=1 does the same
+                           ${FLAG_ENV.verbose}=1 does the same
   -h, --help               this help; jobwait <command> --help for one command's flags
   -v, --version            the version
 

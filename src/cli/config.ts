@@ -36,17 +36,31 @@ export function parseVendor(text: string | undefined, vendors: VendorRegistry): 
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
 
-async function tlsOptions(flags: Flags): Promise<TlsOptions | undefined> {
-  const tls: TlsOptions = {};
-  if (flags.ca !== undefined) {
-    try {
-      tls.ca = await readFile(flags.ca);
-    } catch (error) {
-      throw new UsageError(`--ca: cannot read ${JSON.stringify(flags.ca)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
+/** The environment variables that common flags also come from; the flag wins. */
+export const FLAG_ENV = Object.freeze({ ca: 'JOBWAIT_CA', insecure: 'JOBWAIT_INSECURE', verbose: 'JOBWAIT_DEBUG' } as const);
+
+/** Whether a switch's variable (`JOBWAIT_INSECURE`, `JOBWAIT_DEBUG`) is on: set, and not `0`, `false`, `no` or `off`. */
+export function envSwitch(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && !/^(0|false|no|off)$/i.test(value);
+}
+
+/** A file's bytes (a PEM certificate or key), or a usage error naming where its path came from (`--ca`, `JOBWAIT_CA`). */
+async function readNamedFile(path: string, source: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new UsageError(`${source}: cannot read ${JSON.stringify(path)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+}
+
+/** `--ca FILE` (or JOBWAIT_CA) and `--insecure` (or JOBWAIT_INSECURE) as a client's `tls`. */
+async function tlsOptions(flags: Flags, env: Env): Promise<TlsOptions | undefined> {
+  const tls: TlsOptions = {};
+  const flag = nonEmpty(flags.ca);
+  const [ca, source] = flag === undefined ? [nonEmpty(env[FLAG_ENV.ca]), FLAG_ENV.ca] : [flag, '--ca'];
+  if (ca !== undefined) tls.ca = await readNamedFile(ca, source);
   // The client itself logs the warning (through the logger) when verification is off.
-  if (flags.insecure) tls.rejectUnauthorized = false;
+  if (flags.insecure || envSwitch(env[FLAG_ENV.insecure])) tls.rejectUnauthorized = false;
   return Object.keys(tls).length > 0 ? tls : undefined;
 }
 
@@ -60,7 +74,7 @@ export function configInput(context: ConfigContext): VendorConfigInput {
     refuse: (message) => {
       throw new UsageError(message);
     },
-    tls: () => tlsOptions(flags),
+    tls: () => tlsOptions(flags, env),
     logger: context.logger,
     proxy: nonEmpty(flags.proxy) ?? PROXY_FROM_ENV,
   };

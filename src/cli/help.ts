@@ -1,4 +1,5 @@
 import { vendorCommandFlags } from '../vendor/descriptor.js';
+import { FLAG_ENV } from './config.js';
 import type { VendorRegistry } from '../vendor/registry.js';
 
 /** One flag in a command's help: how it is written, what it does, its default and its variable. */
@@ -10,10 +11,10 @@ interface FlagHelp {
 }
 
 const TLS: readonly FlagHelp[] = [
-  { flag: '--ca FILE', text: 'trust this PEM CA', default: 'the system CAs' },
-  { flag: '--insecure', text: 'do not verify TLS certificates (warned about)', default: 'off' },
+  { flag: '--ca FILE', text: 'trust this PEM CA', default: 'the system CAs', env: FLAG_ENV.ca },
+  { flag: '--insecure', text: 'do not verify TLS certificates (warned about)', default: 'off', env: `${FLAG_ENV.insecure}=1` },
   { flag: '--proxy URL', text: 'send every request through this HTTP proxy', default: 'from the environment', env: 'HTTPS_PROXY, HTTP_PROXY, NO_PROXY' },
-  { flag: '--verbose', text: 'print each request (method, path, status, time, retries) on stderr', default: 'off', env: 'JOBWAIT_DEBUG=1' },
+  { flag: '--verbose', text: 'print each request (method, path, status, time, retries) on stderr', default: 'off', env: `${FLAG_ENV.verbose}=1` },
 ];
 const JSON_FLAG: FlagHelp = { flag: '--json', text: 'NDJSON on stdout', default: 'off' };
 const WAITING: readonly FlagHelp[] = [

@@ -2,7 +2,7 @@ import { SHIPPED_VENDORS } from '../../adapters/registry.js';
 import type { Logger } from '../transport/logger.js';
 import type { VendorRegistry } from '../vendor/registry.js';
 import { parseCommandLine, usage, type ParsedArgs } from './args.js';
-import type { ConfigContext } from './config.js';
+import { envSwitch, FLAG_ENV, type ConfigContext } from './config.js';
 import type { CommandContext } from './context.js';
 import { EXIT, exitCodeFor, UsageError } from './exit-codes.js';
 import { commandHelp, HELP_COMMANDS } from './help.js';
@@ -50,11 +50,6 @@ export function printError(io: Io, error: unknown, command?: string): void {
 function commandOf(argv: readonly string[]): string | undefined {
   const first = argv.find((arg) => !arg.startsWith('-'));
   return first !== undefined && HELP_COMMANDS.includes(first) ? first : undefined;
-}
-
-/** Whether `JOBWAIT_DEBUG` asks for each request on stderr (set, and not `0`, `false` or `no`). */
-function debugFromEnv(value: string | undefined): boolean {
-  return value !== undefined && value !== '' && !/^(0|false|no|off)$/i.test(value);
 }
 
 /**
@@ -114,7 +109,7 @@ export async function main(argv: readonly string[], io: Io, signal: AbortSignal,
   try {
     const args = parseCommandLine(argv, vendors);
     const retries = new RetryTally();
-    const verbose = args.flags.verbose || debugFromEnv(io.env['JOBWAIT_DEBUG']);
+    const verbose = args.flags.verbose || envSwitch(io.env[FLAG_ENV.verbose]);
     const config: ConfigContext = {
       flags: args.flags,
       env: io.env,
