@@ -1,3 +1,4 @@
+import { clientCertificate, type ClientCertificateSources } from '../../src/vendor/client-certificate.js';
 import { stringFlag, type VendorDescriptor, type VendorListQuery } from '../../src/vendor/descriptor.js';
 import { createOntapClient, type OntapClient, type OntapJobQuery } from './client.js';
 import {
@@ -13,6 +14,13 @@ import type { OntapSimulation } from './simulator.js';
 import { mapOntapState, ONTAP_STATES } from './state.js';
 
 const PASSWORD_INSTEAD = 'set JOBWAIT_ONTAP_PASSWORD or pipe it to --password-stdin';
+
+/** The client certificate's flags and variables (ONTAP's certificate authentication). */
+const CERTIFICATE: ClientCertificateSources = {
+  cert: { flag: 'cert', env: 'JOBWAIT_ONTAP_CERT' },
+  key: { flag: 'key', env: 'JOBWAIT_ONTAP_KEY' },
+  passphraseEnv: 'JOBWAIT_ONTAP_KEY_PASSPHRASE',
+};
 
 /**
  * `jobwait list ontap`'s flags as a `listJobs` query: `--state`, `--description`, `--svm` and
@@ -52,12 +60,15 @@ export const ontapVendor: VendorDescriptor<OntapClient, OntapSimulation> = {
     missing: '00000000-0000-4000-8000-000000000000',
   },
   cli: {
-    flags: { url: 'string', user: 'string', 'password-stdin': 'boolean' },
-    secretFlags: { password: PASSWORD_INSTEAD },
+    flags: { url: 'string', user: 'string', 'password-stdin': 'boolean', [CERTIFICATE.cert.flag]: 'string', [CERTIFICATE.key.flag]: 'string' },
+    secretFlags: { password: PASSWORD_INSTEAD, 'key-passphrase': `set ${CERTIFICATE.passphraseEnv}` },
     help: [
       '  ONTAP    --url URL       or JOBWAIT_ONTAP_URL',
       '           --user NAME     or JOBWAIT_ONTAP_USER',
       '           password        JOBWAIT_ONTAP_PASSWORD, or --password-stdin',
+      `           --cert FILE     or ${CERTIFICATE.cert.env}: a client certificate (PEM; default: none)`,
+      `           --key FILE      or ${CERTIFICATE.key.env}: its private key (PEM)`,
+      `           key passphrase  ${CERTIFICATE.passphraseEnv}, for an encrypted key`,
     ],
     async createClient(input) {
       const baseUrl = stringFlag(input, 'url') ?? input.env('JOBWAIT_ONTAP_URL');
@@ -72,7 +83,9 @@ export const ontapVendor: VendorDescriptor<OntapClient, OntapSimulation> = {
         password = input.env('JOBWAIT_ONTAP_PASSWORD');
       }
       if (password === undefined) return input.refuse('the ONTAP password is missing: set JOBWAIT_ONTAP_PASSWORD or pipe it to --password-stdin');
-      return createOntapClient({ baseUrl, auth: { username, password }, tls: await input.tls(), logger: input.logger, proxy: input.proxy });
+      const certificate = await clientCertificate(input, CERTIFICATE);
+      const tls = await input.tls();
+      return createOntapClient({ baseUrl, auth: { username, password }, tls: certificate === undefined ? tls : { ...tls, ...certificate }, logger: input.logger, proxy: input.proxy });
     },
     scenario: {
       addJob: (sim) =>

@@ -71,6 +71,7 @@ export function configInput(context: ConfigContext): VendorConfigInput {
     flag: (name) => flags.vendorFlags[name],
     env: (name) => nonEmpty(env[name]),
     readStdin: context.readStdin,
+    readFile: readNamedFile,
     refuse: (message) => {
       throw new UsageError(message);
     },

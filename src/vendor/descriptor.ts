@@ -60,6 +60,8 @@ export interface VendorConfigInput {
   env(name: string): string | undefined;
   /** Reads all of stdin (for a secret piped in). */
   readStdin(): Promise<string>;
+  /** Reads a file (a PEM certificate or key) whose path came from `source` (`--cert`); refuses, naming `source`, when it cannot. */
+  readFile(path: string, source: string): Promise<Buffer>;
   /** Refuses the configuration: the CLI prints `message` as a usage error and exits 2. */
   refuse(message: string): never;
   /** TLS settings from `--ca` and `--insecure` (read when asked: after the descriptor's own checks). */

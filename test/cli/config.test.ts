@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { FAST, root, runCli, useSimulator } from './run-cli.js';
 
@@ -54,5 +56,63 @@ describe('the TLS settings, from flags and the environment, from the real bin', 
     const full = (await runCli(['--help'])).stdout;
     expect(full).toMatch(/^ {2}--ca FILE .*JOBWAIT_CA=FILE$/m);
     expect(full).toMatch(/^ {2}--insecure .*JOBWAIT_INSECURE=1$/m);
+  });
+});
+
+const PASSPHRASE = 'key-pa55phrase-never-shown';
+
+describe('ONTAP client certificates, from flags and the environment, from the real bin', () => {
+  // The simulator demands a client certificate signed by the test CA.
+  const mutual = useSimulator({ tls: { key: pem('server-key'), cert: pem('server'), ca: pem('ca'), requestCert: true } });
+  const dir = mkdtempSync(join(tmpdir(), 'jobwait-cert-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const encryptedKey = join(dir, 'client-key.encrypted.pem');
+  writeFileSync(encryptedKey, createPrivateKey(pem('client-key')).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: PASSPHRASE }));
+  const env = (): Record<string, string> => ({ ...mutual.ontapEnv(), JOBWAIT_CA: fixture('ca') });
+  const job = (): string => mutual.sim.ontap.addJob({ steps: [{ state: 'success' }] });
+
+  test('--cert FILE and --key FILE authenticate the client, and JOBWAIT_ONTAP_CERT / JOBWAIT_ONTAP_KEY do the same', async () => {
+    const without = await runCli(['get', 'ontap', job()], { env: env() });
+    expect(without.code).toBe(EXIT.API_ERROR);
+    const byFlags = await runCli(['get', 'ontap', job(), '--cert', fixture('client'), '--key', fixture('client-key')], { env: env() });
+    expect(byFlags.stderr).toBe('');
+    expect(byFlags.code).toBe(EXIT.SUCCEEDED);
+    const byEnv = await runCli(['wait', 'ontap', job(), ...FAST], { env: { ...env(), JOBWAIT_ONTAP_CERT: fixture('client'), JOBWAIT_ONTAP_KEY: fixture('client-key') } });
+    expect(byEnv.code, byEnv.stderr).toBe(EXIT.SUCCEEDED);
+  });
+
+  test('an encrypted key is decrypted with JOBWAIT_ONTAP_KEY_PASSPHRASE, which no output shows, and never taken as a flag', async () => {
+    const args = ['get', 'ontap', job(), '--cert', fixture('client'), '--key', encryptedKey, '--json'];
+    const ok = await runCli([...args, '--verbose'], { env: { ...env(), JOBWAIT_ONTAP_KEY_PASSPHRASE: PASSPHRASE } });
+    expect(ok.code, ok.stderr).toBe(EXIT.SUCCEEDED);
+    const missing = await runCli(args, { env: env() });
+    expect(missing.code).toBe(EXIT.USAGE);
+    expect(missing.stderr).toBe(`jobwait: USAGE: --key: ${JSON.stringify(encryptedKey)} is not a PEM private key, or it is encrypted: set JOBWAIT_ONTAP_KEY_PASSPHRASE (see \`jobwait get --help\`)\n`);
+    const wrong = await runCli(args, { env: { ...env(), JOBWAIT_ONTAP_KEY_PASSPHRASE: `not-${PASSPHRASE}` } });
+    expect(wrong.code).toBe(EXIT.USAGE);
+    expect(wrong.stderr).toBe(`jobwait: USAGE: --key: ${JSON.stringify(encryptedKey)} does not decrypt with JOBWAIT_ONTAP_KEY_PASSPHRASE (or is not a PEM private key) (see \`jobwait get --help\`)\n`);
+    const asFlag = await runCli([...args, `--key-passphrase=${PASSPHRASE}`], { env: env() });
+    expect(asFlag.code).toBe(EXIT.USAGE);
+    expect(asFlag.stderr).toMatch(/^jobwait: USAGE: --key-passphrase is refused: .*; set JOBWAIT_ONTAP_KEY_PASSPHRASE \(see `jobwait get --help`\)\n$/);
+    for (const result of [ok, missing, wrong, asFlag]) expect(result.stdout + result.stderr).not.toContain(PASSPHRASE);
+  });
+
+  test('a certificate without its key, or a file that is not PEM, is one usage line', async () => {
+    const alone = await runCli(['get', 'ontap', job(), '--cert', fixture('client')], { env: env() });
+    expect(alone.code).toBe(EXIT.USAGE);
+    expect(alone.stderr).toBe('jobwait: USAGE: a client certificate needs both --cert and --key (or JOBWAIT_ONTAP_CERT and JOBWAIT_ONTAP_KEY) (see `jobwait get --help`)\n');
+    const swapped = await runCli(['get', 'ontap', job()], { env: { ...env(), JOBWAIT_ONTAP_CERT: fixture('client-key'), JOBWAIT_ONTAP_KEY: fixture('client') } });
+    expect(swapped.stderr).toBe(`jobwait: USAGE: JOBWAIT_ONTAP_CERT: ${JSON.stringify(fixture('client-key'))} is not a PEM certificate (see \`jobwait get --help\`)\n`);
+    const unreadable = await runCli(['get', 'ontap', job(), '--cert', fixture('client'), '--key', join(dir, 'missing.pem')], { env: env() });
+    expect(unreadable.stderr).toBe(`jobwait: USAGE: --key: cannot read ${JSON.stringify(join(dir, 'missing.pem'))}: ENOENT (see \`jobwait get --help\`)\n`);
+  });
+
+  test('each command\'s help names --cert, --key, their variables and the passphrase\'s', async () => {
+    for (const command of ['wait', 'get', 'list']) {
+      const help = (await runCli([command, '--help'])).stdout;
+      expect(help).toMatch(/^ {11}--cert FILE {5}or JOBWAIT_ONTAP_CERT: .*default: none/m);
+      expect(help).toMatch(/^ {11}--key FILE {6}or JOBWAIT_ONTAP_KEY: /m);
+      expect(help).toContain('JOBWAIT_ONTAP_KEY_PASSPHRASE');
+    }
   });
 });
