@@ -194,6 +194,8 @@ export function usage(vendors: VendorRegistry): string {
   ];
   // Vendors that share one help array (the Huawei clients) print it once.
   const connection = [...new Set(vendors.map((vendor) => vendor.cli.help))].flat();
+  // Each line ends with its newline, so that no flag leaves no blank line.
+  const waitFlags = vendors.flatMap((vendor) => Object.values(vendorCommandFlags(vendor).wait).map((flag) => `  ${flag.usage.padEnd(23)}  ${vendor.title} only: ${flag.text}\n`));
   return `Usage: jobwait <command> [options]
 
 Commands:
@@ -213,7 +215,7 @@ Waiting:
   --max-delay D            longest delay between polls (default 30s)
   --until S                stop waiting once the job is in state S (running, or a vendor word; a|b)
   --no-fail                a failed or cancelled job exits 0: only the wait's own trouble fails
-
+${waitFlags.join('')}
 Output:
   --json                   NDJSON on stdout: each snapshot, then the outcome
   -q, --quiet              no progress: only the outcome

@@ -64,6 +64,11 @@ async function tlsOptions(flags: Flags, env: Env): Promise<TlsOptions | undefine
   return Object.keys(tls).length > 0 ? tls : undefined;
 }
 
+/** A descriptor's refusal of the command line: a usage error (exit 2). */
+export function refuseUsage(message: string): never {
+  throw new UsageError(message);
+}
+
 /** What a descriptor reads of the command line: its flags, the environment, refusals as usage errors. */
 export function configInput(context: ConfigContext): VendorConfigInput {
   const { flags, env } = context;
@@ -72,9 +77,7 @@ export function configInput(context: ConfigContext): VendorConfigInput {
     env: (name) => nonEmpty(env[name]),
     readStdin: context.readStdin,
     readFile: readNamedFile,
-    refuse: (message) => {
-      throw new UsageError(message);
-    },
+    refuse: refuseUsage,
     tls: () => tlsOptions(flags, env),
     logger: context.logger,
     proxy: nonEmpty(flags.proxy) ?? PROXY_FROM_ENV,

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'msw';
 import type { ZodType } from 'zod';
 import type { JobClient } from '../client/job-client.js';
+import type { WaitOptions } from '../engine/options.js';
 import type { Job, JobState } from '../model/job.js';
 import type { ClientOptions, TlsOptions } from '../transport/client-options.js';
 import type { Logger } from '../transport/logger.js';
@@ -130,7 +131,30 @@ export type VendorCommand = 'list' | 'wait';
 
 /** The flags `vendor` adds to each command, by name without `--`: `list`'s filters, `wait`'s options. @internal */
 export function vendorCommandFlags(vendor: AnyVendorDescriptor): Readonly<Record<VendorCommand, Readonly<Record<string, VendorFlag>>>> {
-  return { list: vendor.cli.jobs?.listFlags ?? {}, wait: {} };
+  return { list: vendor.cli.jobs?.listFlags ?? {}, wait: vendor.cli.wait?.flags ?? {} };
+}
+
+/** The wait options of client `C` beyond the common `WaitOptions` (the CAS client's `instanceId`). @internal */
+export type VendorWaitOptions<C extends JobClient> = Omit<NonNullable<Parameters<C['waitForJob']>[1]>, keyof WaitOptions>;
+
+/** What a vendor's {@link VendorWaitFlags.options} reads: its own flags, and a way to refuse them. @internal */
+export interface VendorFlagInput {
+  /** The value of one of the vendor's flags of the command; `undefined` when not given. */
+  flag(name: string): string | undefined;
+  /** Refuses a value: the CLI prints `message` as a usage error and exits 2. */
+  refuse(message: string): never;
+}
+
+/** The flags a vendor adds to `wait`, and the client's own wait options they stand for. @internal */
+export interface VendorWaitFlags<C extends JobClient> {
+  /** The flags, by name without `--`. */
+  readonly flags: Readonly<Record<string, VendorFlag>>;
+  /**
+   * The options `wait` passes to the client's `waitForJob` for each id, from the flags given
+   * (`{}` when none is). `waitForJobs` takes no vendor option: a wait with some is one
+   * `waitForJob` per id.
+   */
+  options(input: VendorFlagInput): VendorWaitOptions<C>;
 }
 
 /** What `jobwait list` asks a vendor's {@link VendorJobCommands.list} for. @internal */
@@ -175,6 +199,8 @@ export interface VendorCli<C extends JobClient, S extends VendorSimulation> {
   readonly scenario: VendorScenario<C, S>;
   /** `list`, `cancel`, `pause`, `resume`, when the vendor has them. */
   readonly jobs?: VendorJobCommands<C>;
+  /** The flags the vendor adds to `wait` (CAS: `--instance`), when it has some. */
+  readonly wait?: VendorWaitFlags<C>;
 }
 
 /**
