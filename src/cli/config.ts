@@ -85,21 +85,34 @@ export function configInput(context: ConfigContext): VendorConfigInput {
 }
 
 /**
- * The values of `vendor`'s own flags of `command` (`list`'s filters, `wait`'s options): `undefined`
- * (or `''`) when not given. Any other vendor command flag given is refused, since nothing would read it.
+ * Refuses a vendor's command flag (`list`'s filters, `wait`'s options) given where nothing would
+ * read it: to another command, or (`vendor`, the one the command names) another vendor.
  */
-export function commandFlags(context: ConfigContext, vendor: AnyVendorDescriptor, command: VendorCommand): (name: string) => string | undefined {
+export function checkCommandFlags(context: ConfigContext, command: string, vendor?: AnyVendorDescriptor): void {
   const given = context.flags.vendorFlags;
-  const own = vendorCommandFlags(vendor)[command];
+  const own = ownCommandFlags(command, vendor);
   for (const other of context.vendors) {
     for (const [each, flags] of Object.entries(vendorCommandFlags(other))) {
       for (const name of Object.keys(flags)) {
-        if (given[name] !== undefined && !Object.hasOwn(own, name)) throw new UsageError(`--${name} is not a flag of ${command} ${vendor.name} (it goes with ${each} ${other.name})`);
+        if (given[name] === undefined || Object.hasOwn(own, name)) continue;
+        throw new UsageError(`--${name} is not a flag of ${vendor === undefined ? command : `${command} ${vendor.name}`} (it goes with ${each} ${other.name})`);
       }
     }
   }
+}
+
+const ownCommandFlags = (command: string, vendor: AnyVendorDescriptor | undefined): Readonly<Record<string, unknown>> =>
+  vendor !== undefined && (command === 'list' || command === 'wait') ? vendorCommandFlags(vendor)[command] : {};
+
+/**
+ * The values of `vendor`'s own flags of `command`: `undefined` (or `''`) when not given. Any other
+ * vendor command flag given is refused ({@link checkCommandFlags}).
+ */
+export function commandFlags(context: ConfigContext, vendor: AnyVendorDescriptor, command: VendorCommand): (name: string) => string | undefined {
+  checkCommandFlags(context, command, vendor);
+  const own = ownCommandFlags(command, vendor);
   return (name) => {
-    const value = Object.hasOwn(own, name) ? given[name] : undefined;
+    const value = Object.hasOwn(own, name) ? context.flags.vendorFlags[name] : undefined;
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
 }

@@ -2,7 +2,7 @@ import { SHIPPED_VENDORS } from '../../adapters/registry.js';
 import type { Logger } from '../transport/logger.js';
 import type { VendorRegistry } from '../vendor/registry.js';
 import { parseCommandLine, usage, type ParsedArgs } from './args.js';
-import { envSwitch, FLAG_ENV, type ConfigContext } from './config.js';
+import { checkCommandFlags, envSwitch, FLAG_ENV, type ConfigContext } from './config.js';
 import type { CommandContext } from './context.js';
 import { EXIT, exitCodeFor, UsageError } from './exit-codes.js';
 import { commandHelp, HELP_COMMANDS } from './help.js';
@@ -83,6 +83,8 @@ async function dispatch(args: ParsedArgs, context: CommandContext, version: () =
     io.stdout.write(help);
     return EXIT.SUCCEEDED;
   }
+  // list and wait read the vendor's own flags (and refuse another's); no other command takes any.
+  if (args.command !== undefined && args.command !== 'list' && args.command !== 'wait' && HELP_COMMANDS.includes(args.command)) checkCommandFlags(context.config, args.command);
   switch (args.command) {
     case undefined:
       io.stderr.write(usage(context.config.vendors));

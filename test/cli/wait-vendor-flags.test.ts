@@ -57,7 +57,9 @@ describe('a vendor\'s own wait flags (CAS --instance), from the real bin', () =>
     expect(list.stderr).toBe('jobwait: USAGE: --instance is not a flag of list ontap (it goes with wait cas) (see `jobwait list --help`)\n');
     const filter = await runCli(['wait', 'cas', succeeding(), '--svm', 'vs0'], { env: cli.huaweiEnv() });
     expect(filter.stderr).toBe('jobwait: USAGE: --svm is not a flag of wait cas (it goes with list ontap) (see `jobwait wait --help`)\n');
-    for (const result of [ontap, list, filter]) expect(result.stdout).toBe('');
+    const get = await runCli(['get', 'cas', succeeding(), '--instance', INSTANCE], { env: cli.huaweiEnv() });
+    expect(get.stderr).toBe('jobwait: USAGE: --instance is not a flag of get (it goes with wait cas) (see `jobwait get --help`)\n');
+    for (const result of [ontap, list, filter, get]) expect(result.stdout).toBe('');
   });
 
   test('an --instance that is not a Huawei id is one usage line naming the flag', async () => {
