@@ -1,6 +1,7 @@
 import type { Job } from '../../src/model/job.js';
 import type { VendorDescriptor } from '../../src/vendor/descriptor.js';
 import { huaweiDescriptorParts } from '../huawei/cli.js';
+import { HUAWEI_ID, HUAWEI_ID_HINT } from '../huawei/client-options.js';
 import { createCasClient, type CasClient } from './client.js';
 import { casJobResponseSchema, casJobSchema, casTaskSchema } from './schemas.js';
 import type { CasSimulation } from './simulator.js';
@@ -38,6 +39,15 @@ export const casVendor: VendorDescriptor<CasClient, CasSimulation> = {
   },
   cli: {
     ...huawei.cli,
+    wait: {
+      flags: { instance: { usage: '--instance ID', text: 'the component instance of the jobs (instance_id, on every poll)', default: 'none' } },
+      options: (input) => {
+        const instanceId = input.flag('instance');
+        if (instanceId === undefined) return {};
+        if (!HUAWEI_ID.test(instanceId)) return input.refuse(`--instance ${HUAWEI_ID_HINT}, got ${JSON.stringify(instanceId.slice(0, 40))}`);
+        return { instanceId };
+      },
+    },
     scenario: {
       addJob: (sim) =>
         sim.addJob({

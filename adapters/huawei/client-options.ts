@@ -23,7 +23,8 @@ export interface HuaweiClientOptions extends ClientOptions {
 
 /** Huawei project and job ids: letters, digits, `-`, `_`, `.`, `:`; nothing that can leave a path segment. */
 export const HUAWEI_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const HUAWEI_ID_HINT = 'must be letters, digits, ".", "_", ":" or "-" (at most 128)';
+/** What {@link HUAWEI_ID} takes, for messages. @internal */
+export const HUAWEI_ID_HINT = 'must be letters, digits, ".", "_", ":" or "-" (at most 128)';
 
 /**
  * What both Huawei clients share: the transport (signing, Huawei error bodies, gateway auth codes,

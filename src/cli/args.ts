@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { vendorCommandFlags } from '../vendor/descriptor.js';
 import type { VendorRegistry } from '../vendor/registry.js';
+import { FLAG_ENV } from './config.js';
 import { UsageError } from './exit-codes.js';
 
 /** The flags of every command, whatever the vendor. The vendors' connection flags come from the registry. */
@@ -15,6 +17,7 @@ const COMMON_OPTIONS = {
   insecure: { type: 'boolean' },
   proxy: { type: 'string' },
   state: { type: 'string' },
+  'max-records': { type: 'string' },
   until: { type: 'string' },
   'no-fail': { type: 'boolean' },
   wait: { type: 'boolean' },
@@ -28,22 +31,33 @@ const COMMON_OPTIONS = {
 } as const;
 
 /**
- * Every flag the command line knows: the common ones, then each vendor's connection flags and the
- * secret-carrying flags, declared only to refuse them by name (with where the secret goes instead).
+ * Every flag the command line knows besides the common ones: each vendor's connection flags and
+ * command flags (`list`'s filters, `wait`'s options, which take a value), and the secret-carrying
+ * flags, declared only to refuse them by name (with where the secret goes instead).
  */
-function vendorOptions(vendors: VendorRegistry): { connection: Map<string, 'string' | 'boolean'>; secrets: Map<string, string> } {
-  const connection = new Map<string, 'string' | 'boolean'>();
+function vendorOptions(vendors: VendorRegistry): { declared: Map<string, 'string' | 'boolean'>; secrets: Map<string, string> } {
+  const declared = new Map<string, 'string' | 'boolean'>();
   const secrets = new Map<string, string>();
   for (const vendor of vendors) {
     for (const [flag, type] of Object.entries(vendor.cli.flags)) {
       if (Object.hasOwn(COMMON_OPTIONS, flag)) throw new Error(`the ${vendor.name} flag --${flag} is a common flag`);
-      const known = connection.get(flag);
+      const known = declared.get(flag);
       if (known !== undefined && known !== type) throw new Error(`the flag --${flag} is a ${known} flag and a ${type} one`);
-      connection.set(flag, type);
+      declared.set(flag, type);
     }
     for (const [flag, instead] of Object.entries(vendor.cli.secretFlags)) if (!secrets.has(flag)) secrets.set(flag, instead);
   }
-  return { connection, secrets };
+  // A command flag is known apart from the connection flags: the command refuses another vendor's.
+  const connection = new Set(declared.keys());
+  for (const vendor of vendors) {
+    for (const flags of Object.values(vendorCommandFlags(vendor))) {
+      for (const flag of Object.keys(flags)) {
+        if (Object.hasOwn(COMMON_OPTIONS, flag) || connection.has(flag)) throw new Error(`the ${vendor.name} command flag --${flag} is a common or connection flag`);
+        declared.set(flag, 'string');
+      }
+    }
+  }
+  return { declared, secrets };
 }
 
 export interface Flags {
@@ -52,8 +66,8 @@ export interface Flags {
   json: boolean;
   /** `--verbose`: each request on stderr. */
   verbose: boolean;
-  /** The vendors' connection flags (`url`, `endpoint`, `password-stdin`…) by name, as given. */
-  connection: Readonly<Record<string, string | boolean | undefined>>;
+  /** Every flag the vendors declare, by name, as given: connection flags (`url`, `password-stdin`…) and command flags (`svm`). */
+  vendorFlags: Readonly<Record<string, string | boolean | undefined>>;
   timeoutMs?: number | undefined;
   minDelayMs?: number | undefined;
   maxDelayMs?: number | undefined;
@@ -62,6 +76,8 @@ export interface Flags {
   /** `--proxy URL`: every request through this proxy (else the environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY). */
   proxy?: string | undefined;
   state?: string | undefined;
+  /** `list --max-records N`: at most N jobs. */
+  maxRecords?: number | undefined;
   /** `--until S`: the states (`a|b`) that end the wait, besides the terminal ones. */
   until?: string | undefined;
   /** `--no-fail`: a failed or cancelled job is an outcome, exit 0 (`throwOnFailure: false`). */
@@ -101,16 +117,14 @@ export function parseDuration(text: string, flag: string): number {
   return ms;
 }
 
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isInteger(port) || port > 65_535) throw new UsageError(`--port must be a whole number from 0 to 65535 (got ${JSON.stringify(text.slice(0, 20))})`);
-  return port;
-}
-
-function parseCount(text: string): number {
-  const count = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(count) || count < 1) throw new UsageError(`--concurrency must be a whole number of 1 or more (got ${JSON.stringify(text.slice(0, 20))})`);
-  return count;
+/** A whole number from `min` to `max` (no upper bound when `max` is absent), or a usage error naming `--flag`. */
+function parseWhole(text: string, flag: string, min: number, max?: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min || (max !== undefined && value > max)) {
+    const range = max === undefined ? `of ${min} or more` : `from ${min} to ${max}`;
+    throw new UsageError(`--${flag} must be a whole number ${range} (got ${JSON.stringify(text.slice(0, 20))})`);
+  }
+  return value;
 }
 
 /**
@@ -129,9 +143,9 @@ export function parserMessage(error: unknown): string {
 
 /** Parses argv (without `node` and the script) with `util.parseArgs`. Throws {@link UsageError}. */
 export function parseCommandLine(argv: readonly string[], vendors: VendorRegistry): ParsedArgs {
-  const { connection, secrets } = vendorOptions(vendors);
+  const { declared, secrets } = vendorOptions(vendors);
   const options: NonNullable<ParseArgsConfig['options']> = { ...COMMON_OPTIONS };
-  for (const [flag, type] of connection) options[flag] = { type };
+  for (const [flag, type] of declared) options[flag] = { type };
   // Refused: a secret on the command line lands in shell history and `ps`.
   for (const flag of secrets.keys()) options[flag] = { type: 'string' };
   let parsed;
@@ -149,13 +163,13 @@ export function parseCommandLine(argv: readonly string[], vendors: VendorRegistr
   }
   const text = (name: string): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
   const given: Record<string, string | boolean | undefined> = {};
-  for (const flag of connection.keys()) given[flag] = values[flag];
+  for (const flag of declared.keys()) given[flag] = values[flag];
   const flags: Flags = {
     help: values['help'] === true,
     version: values['version'] === true,
     json: values['json'] === true,
     verbose: values['verbose'] === true,
-    connection: given,
+    vendorFlags: given,
     timeoutMs: optional(text('timeout'), (value) => parseDuration(value, 'timeout')),
     minDelayMs: optional(text('min-delay'), (value) => parseDuration(value, 'min-delay')),
     maxDelayMs: optional(text('max-delay'), (value) => parseDuration(value, 'max-delay')),
@@ -163,14 +177,15 @@ export function parseCommandLine(argv: readonly string[], vendors: VendorRegistr
     insecure: values['insecure'] === true,
     proxy: text('proxy'),
     state: text('state'),
+    maxRecords: optional(text('max-records'), (value) => parseWhole(value, 'max-records', 1)),
     until: text('until'),
     noFail: values['no-fail'] === true,
     wait: values['wait'] === true,
     quiet: values['quiet'] === true,
-    port: optional(text('port'), parsePort),
+    port: optional(text('port'), (value) => parseWhole(value, 'port', 0, 65_535)),
     redis: text('redis'),
     prefix: text('prefix'),
-    concurrency: optional(text('concurrency'), parseCount),
+    concurrency: optional(text('concurrency'), (value) => parseWhole(value, 'concurrency', 1)),
     lockDurationMs: optional(text('lock-duration'), (value) => parseDuration(value, 'lock-duration')),
     stalledIntervalMs: optional(text('stalled-interval'), (value) => parseDuration(value, 'stalled-interval')),
   };
@@ -186,7 +201,7 @@ const row = (command: string, description: string): string => `  ${command.padEn
 /** `--help`: the commands and connection settings of the registry's vendors. */
 export function usage(vendors: VendorRegistry): string {
   const names = vendors.map((vendor) => vendor.name).join('|');
-  const lists = vendors.flatMap((vendor) => (vendor.cli.jobs ? [row(`list ${vendor.name} [--state S]`, `list ${vendor.title} jobs (S: ${vendor.cli.jobs.stateHelp})`)] : []));
+  const lists = vendors.flatMap((vendor) => (vendor.cli.jobs ? [row(`list ${vendor.name} [options]`, `list ${vendor.title} jobs, --state S (${vendor.cli.jobs.stateHelp}), --max-records N`)] : []));
   const actions = vendors.flatMap((vendor) => (vendor.cli.jobs ? [row(`cancel|pause|resume ${vendor.name} <id>`, `act on an ${vendor.title} job`)] : []));
   const commands = [
     row(`wait <${names}> <id>…`, 'wait until the jobs end, showing their progress'),
@@ -200,6 +215,8 @@ export function usage(vendors: VendorRegistry): string {
   ];
   // Vendors that share one help array (the Huawei clients) print it once.
   const connection = [...new Set(vendors.map((vendor) => vendor.cli.help))].flat();
+  // Each line ends with its newline, so that no flag leaves no blank line.
+  const waitFlags = vendors.flatMap((vendor) => Object.values(vendorCommandFlags(vendor).wait).map((flag) => `  ${flag.usage.padEnd(23)}  ${vendor.title} only: ${flag.text}\n`));
   return `Usage: jobwait <command> [options]
 
 Commands:
@@ -208,8 +225,8 @@ ${commands.join('\n')}
 Connection (flags win over environment variables):
 ${connection.join('\n')}
   Secrets are never accepted as flag values (--password, --token … are refused) and never printed.
-  --ca FILE                trust this PEM CA
-  --insecure               do not verify TLS certificates (warned about)
+  --ca FILE                trust this PEM CA; or ${FLAG_ENV.ca}=FILE
+  --insecure               do not verify TLS certificates (warned about); or ${FLAG_ENV.insecure}=1
   --proxy URL              send every request through this HTTP proxy (default: HTTPS_PROXY,
                            HTTP_PROXY and NO_PROXY from the environment)
 
@@ -219,12 +236,12 @@ Waiting:
   --max-delay D            longest delay between polls (default 30s)
   --until S                stop waiting once the job is in state S (running, or a vendor word; a|b)
   --no-fail                a failed or cancelled job exits 0: only the wait's own trouble fails
-
+${waitFlags.join('')}
 Output:
   --json                   NDJSON on stdout: each snapshot, then the outcome
   -q, --quiet              no progress: only the outcome
   --verbose                each request (method, path, status, time, retries) on stderr;
-                           JOBWAIT_DEBUG=1 does the same
+                           ${FLAG_ENV.verbose}=1 does the same
   -h, --help               this help; jobwait <command> --help for one command's flags
   -v, --version            the version
 

@@ -1,3 +1,5 @@
+import { vendorCommandFlags } from '../vendor/descriptor.js';
+import { FLAG_ENV } from './config.js';
 import type { VendorRegistry } from '../vendor/registry.js';
 
 /** One flag in a command's help: how it is written, what it does, its default and its variable. */
@@ -9,10 +11,10 @@ interface FlagHelp {
 }
 
 const TLS: readonly FlagHelp[] = [
-  { flag: '--ca FILE', text: 'trust this PEM CA', default: 'the system CAs' },
-  { flag: '--insecure', text: 'do not verify TLS certificates (warned about)', default: 'off' },
+  { flag: '--ca FILE', text: 'trust this PEM CA', default: 'the system CAs', env: FLAG_ENV.ca },
+  { flag: '--insecure', text: 'do not verify TLS certificates (warned about)', default: 'off', env: `${FLAG_ENV.insecure}=1` },
   { flag: '--proxy URL', text: 'send every request through this HTTP proxy', default: 'from the environment', env: 'HTTPS_PROXY, HTTP_PROXY, NO_PROXY' },
-  { flag: '--verbose', text: 'print each request (method, path, status, time, retries) on stderr', default: 'off', env: 'JOBWAIT_DEBUG=1' },
+  { flag: '--verbose', text: 'print each request (method, path, status, time, retries) on stderr', default: 'off', env: `${FLAG_ENV.verbose}=1` },
 ];
 const JSON_FLAG: FlagHelp = { flag: '--json', text: 'NDJSON on stdout', default: 'off' };
 const WAITING: readonly FlagHelp[] = [
@@ -42,7 +44,16 @@ const ACTION_HELP = (action: string, flags: readonly FlagHelp[] = []): CommandHe
 const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   wait: { usage: (names) => `jobwait wait <${names}> <id>… [options]`, summary: 'waits until the jobs end, showing their progress; the exit code says how (with many ids, the highest of theirs)', connects: true, flags: [...WAITING, JSON_FLAG] },
   get: { usage: (names) => `jobwait get <${names}> <id> [options]`, summary: 'prints the job once', connects: true, flags: [JSON_FLAG] },
-  list: { usage: () => 'jobwait list <vendor> [--state S] [options]', summary: 'lists the jobs of a vendor with a job list API', connects: true, flags: [{ flag: '--state S', text: 'only jobs in the states S names (a|b)', default: 'every state' }, JSON_FLAG] },
+  list: {
+    usage: () => 'jobwait list <vendor> [--state S] [--max-records N] [options]',
+    summary: 'lists the jobs of a vendor with a job list API: a header line (ID, STATE, DESCRIPTION), then one line per job',
+    connects: true,
+    flags: [
+      { flag: '--state S', text: 'only jobs in the states S names (a|b)', default: 'every state' },
+      { flag: '--max-records N', text: 'at most N jobs (ONTAP: one page of N)', default: 'every job' },
+      { ...JSON_FLAG, text: 'NDJSON on stdout: one job per line, no header' },
+    ],
+  },
   cancel: ACTION_HELP('cancel', [{ flag: '--wait', text: 'then wait until the job has ended (exit 0 whatever its end: the outcome says it)', default: 'off' }, WAITING[0] as FlagHelp, JSON_FLAG]),
   pause: ACTION_HELP('pause'),
   resume: ACTION_HELP('resume'),
@@ -80,6 +91,13 @@ export function commandHelp(command: string, vendors: VendorRegistry): string | 
   const width = Math.max(15, ...help.flags.map((flag) => flag.flag.length));
   const line = (flag: FlagHelp): string => flagLine(flag, width);
   if (help.flags.length > 0) sections.push(`Options:\n${help.flags.map(line).join('\n')}`);
+  // The flags a vendor adds to this command, a section per vendor.
+  if (command === 'list' || command === 'wait') {
+    for (const vendor of vendors) {
+      const own = Object.values(vendorCommandFlags(vendor)[command]);
+      if (own.length > 0) sections.push(`${vendor.title} options (${command} ${vendor.name} only):\n${own.map((flag) => line({ flag: flag.usage, text: flag.text, default: flag.default })).join('\n')}`);
+    }
+  }
   if (help.connects) {
     // Vendors that share one help array (the Huawei clients) print it once.
     const connection = [...new Set(vendors.map((vendor) => vendor.cli.help))].flat();

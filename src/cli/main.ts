@@ -2,7 +2,7 @@ import { SHIPPED_VENDORS } from '../../adapters/registry.js';
 import type { Logger } from '../transport/logger.js';
 import type { VendorRegistry } from '../vendor/registry.js';
 import { parseCommandLine, usage, type ParsedArgs } from './args.js';
-import type { ConfigContext } from './config.js';
+import { checkCommandFlags, envSwitch, FLAG_ENV, type ConfigContext } from './config.js';
 import type { CommandContext } from './context.js';
 import { EXIT, exitCodeFor, UsageError } from './exit-codes.js';
 import { commandHelp, HELP_COMMANDS } from './help.js';
@@ -53,11 +53,6 @@ function commandOf(argv: readonly string[]): string | undefined {
   return first !== undefined && HELP_COMMANDS.includes(first) ? first : undefined;
 }
 
-/** Whether `JOBWAIT_DEBUG` asks for each request on stderr (set, and not `0`, `false` or `no`). */
-function debugFromEnv(value: string | undefined): boolean {
-  return value !== undefined && value !== '' && !/^(0|false|no|off)$/i.test(value);
-}
-
 /**
  * The clients' logger: each warning goes to `warn`; each debug line is counted in `retries` (the
  * live `retrying:` tally) and, when `verbose` (`--verbose`, `JOBWAIT_DEBUG`), printed on stderr.
@@ -89,6 +84,8 @@ async function dispatch(args: ParsedArgs, context: CommandContext, version: () =
     io.stdout.write(help);
     return EXIT.SUCCEEDED;
   }
+  // list and wait read the vendor's own flags (and refuse another's); no other command takes any.
+  if (args.command !== undefined && args.command !== 'list' && args.command !== 'wait' && HELP_COMMANDS.includes(args.command)) checkCommandFlags(context.config, args.command);
   switch (args.command) {
     case undefined:
       io.stderr.write(usage(context.config.vendors));
@@ -117,7 +114,7 @@ export async function main(argv: readonly string[], io: Io, signal: AbortSignal,
   try {
     const args = parseCommandLine(argv, vendors);
     const retries = new RetryTally();
-    const verbose = args.flags.verbose || debugFromEnv(io.env['JOBWAIT_DEBUG']);
+    const verbose = args.flags.verbose || envSwitch(io.env[FLAG_ENV.verbose]);
     const config: ConfigContext = {
       flags: args.flags,
       env: io.env,

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'msw';
 import type { ZodType } from 'zod';
 import type { JobClient } from '../client/job-client.js';
+import type { WaitOptions } from '../engine/options.js';
 import type { Job, JobState } from '../model/job.js';
 import type { ClientOptions, TlsOptions } from '../transport/client-options.js';
 import type { Logger } from '../transport/logger.js';
@@ -60,6 +61,8 @@ export interface VendorConfigInput {
   env(name: string): string | undefined;
   /** Reads all of stdin (for a secret piped in). */
   readStdin(): Promise<string>;
+  /** Reads a file (a PEM certificate or key) whose path came from `source` (`--cert`); refuses, naming `source`, when it cannot. */
+  readFile(path: string, source: string): Promise<Buffer>;
   /** Refuses the configuration: the CLI prints `message` as a usage error and exits 2. */
   refuse(message: string): never;
   /** TLS settings from `--ca` and `--insecure` (read when asked: after the descriptor's own checks). */
@@ -110,14 +113,74 @@ export interface VendorExtraJob {
   readonly note: string;
 }
 
+/**
+ * A flag with a value that a vendor adds to one command (`list`'s filters, `wait`'s options), and
+ * its line of that command's `--help`. @internal
+ */
+export interface VendorFlag {
+  /** How the help writes it, with its value: `--svm NAME`. */
+  readonly usage: string;
+  /** What it does. */
+  readonly text: string;
+  /** What holds when it is not given. */
+  readonly default: string;
+}
+
+/** The commands a vendor can add flags to. @internal */
+export type VendorCommand = 'list' | 'wait';
+
+/** The flags `vendor` adds to each command, by name without `--`: `list`'s filters, `wait`'s options. @internal */
+export function vendorCommandFlags(vendor: AnyVendorDescriptor): Readonly<Record<VendorCommand, Readonly<Record<string, VendorFlag>>>> {
+  return { list: vendor.cli.jobs?.listFlags ?? {}, wait: vendor.cli.wait?.flags ?? {} };
+}
+
+/** The wait options of client `C` beyond the common `WaitOptions` (the CAS client's `instanceId`). @internal */
+export type VendorWaitOptions<C extends JobClient> = Omit<NonNullable<Parameters<C['waitForJob']>[1]>, keyof WaitOptions>;
+
+/** What a vendor's {@link VendorWaitFlags.options} reads: its own flags, and a way to refuse them. @internal */
+export interface VendorFlagInput {
+  /** The value of one of the vendor's flags of the command; `undefined` when not given. */
+  flag(name: string): string | undefined;
+  /** Refuses a value: the CLI prints `message` as a usage error and exits 2. */
+  refuse(message: string): never;
+}
+
+/** The flags a vendor adds to `wait`, and the client's own wait options they stand for. @internal */
+export interface VendorWaitFlags<C extends JobClient> {
+  /** The flags, by name without `--`. */
+  readonly flags: Readonly<Record<string, VendorFlag>>;
+  /**
+   * The options `wait` passes to the client's `waitForJob` for each id, from the flags given
+   * (`{}` when none is). `waitForJobs` takes no vendor option: a wait with some is one
+   * `waitForJob` per id.
+   */
+  options(input: VendorFlagInput): VendorWaitOptions<C>;
+}
+
+/** What `jobwait list` asks a vendor's {@link VendorJobCommands.list} for. @internal */
+export interface VendorListQuery {
+  /** `--state S`: the vendor's state words, `a|b` for any of them. */
+  readonly state?: string | undefined;
+  /** `--max-records N`: at most this many jobs. */
+  readonly maxRecords?: number | undefined;
+  /** The value of one of the vendor's {@link VendorJobCommands.listFlags}; `undefined` when not given. */
+  flag(name: string): string | undefined;
+}
+
 /** The job commands beyond `wait` and `get` a vendor supports (`list`, `cancel`, `pause`, `resume`). @internal */
 export interface VendorJobCommands<C extends JobClient> {
   /** The vendor's state words `--state` takes, for `--help`. */
   readonly stateHelp: string;
   /** What the vendor calls a job id in messages (`job uuid`). */
   readonly idLabel: string;
-  /** Every job, every page, optionally of the states `state` names. */
-  list(client: C, state: string | undefined, options: { signal: AbortSignal }): AsyncIterable<Job>;
+  /** `list`'s flags of this vendor alone (its filters), by name without `--`. */
+  readonly listFlags?: Readonly<Record<string, VendorFlag>>;
+  /**
+   * Every job, every page, of the states `query.state` names (when given). With
+   * `query.maxRecords`, the vendor's own limit where it has one (the CLI stops after that many jobs
+   * anyway).
+   */
+  list(client: C, query: VendorListQuery, options: { signal: AbortSignal }): AsyncIterable<Job>;
   /** Asks the vendor to cancel, pause or resume the job. */
   act(client: C, action: 'cancel' | 'pause' | 'resume', id: string, options: { signal: AbortSignal }): Promise<void>;
 }
@@ -136,6 +199,8 @@ export interface VendorCli<C extends JobClient, S extends VendorSimulation> {
   readonly scenario: VendorScenario<C, S>;
   /** `list`, `cancel`, `pause`, `resume`, when the vendor has them. */
   readonly jobs?: VendorJobCommands<C>;
+  /** The flags the vendor adds to `wait` (CAS: `--instance`), when it has some. */
+  readonly wait?: VendorWaitFlags<C>;
 }
 
 /**

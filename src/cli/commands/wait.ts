@@ -4,7 +4,7 @@ import { waitForJobs, type WaitForJobsOptions } from '../../engine/wait-for-jobs
 import { isTerminal, JOB_STATES, type Job, type JobState } from '../../model/job.js';
 import { JobCancelledError, JobFailedError, JobNotFoundError, JobTimeoutError, WaitAbortedError } from '../../errors/index.js';
 import type { Flags } from '../args.js';
-import { createClientFromConfig, parseVendor } from '../config.js';
+import { commandFlags, createClientFromConfig, parseVendor, refuseUsage } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { EXIT, UsageError, exitCodeFor } from '../exit-codes.js';
 import { chooseMode, Reporter, type Outcome } from '../output.js';
@@ -26,6 +26,9 @@ export async function waitCommand(context: CommandContext): Promise<number> {
   const until = args.flags.until === undefined ? undefined : untilStates(args.flags.until, descriptor.states.known);
   const mode = chooseMode(args.flags.json, io.stderr);
   const reporter = new Reporter(args.flags.quiet && mode === 'tty' ? 'plain' : mode, io, context.config.retries);
+  // The vendor's own wait flags (CAS: --instance), as its client's wait options.
+  const flag = commandFlags(context.config, descriptor, 'wait');
+  const vendorOptions = descriptor.cli.wait?.options({ flag, refuse: refuseUsage }) ?? {};
   const client = await createClientFromConfig(descriptor, context.config);
   const options = {
     signal,
@@ -36,7 +39,7 @@ export async function waitCommand(context: CommandContext): Promise<number> {
   };
   try {
     for (const each of ids) reporter.track(vendor, each);
-    const outcomes = await waitOutcomes(client, vendor, ids, options);
+    const outcomes = await waitOutcomes(client, vendor, ids, options, vendorOptions);
     reporter.outcomes(outcomes);
     return Math.max(...outcomes.map((outcome) => outcome.exitCode));
   } finally {
@@ -57,11 +60,15 @@ export function timingOptions(flags: Flags): Pick<WaitOptions, 'timeoutMs' | 'mi
 /**
  * Waits on `ids` and resolves with one outcome each, in their order. One id is the client's own
  * `waitForJob`, which polls the job's own endpoint; a fleet of one on a client with `getJobs`
- * (ONTAP) would poll it with the collection query instead. Many ids are one `waitForJobs`.
+ * (ONTAP) would poll it with the collection query instead. Many ids are one `waitForJobs`, unless
+ * there are `vendorOptions` (the client's own wait options, which `waitForJobs` does not take):
+ * then each id is the client's `waitForJob` with them, all at once (the client's
+ * `maxConcurrentRequests` bounds the requests in flight).
  */
-export async function waitOutcomes(client: JobClient, vendor: string, ids: readonly string[], options: WaitForJobsOptions): Promise<Outcome[]> {
+export async function waitOutcomes(client: JobClient, vendor: string, ids: readonly string[], options: WaitForJobsOptions, vendorOptions: object = {}): Promise<Outcome[]> {
   const [id] = ids;
-  if (ids.length === 1 && id !== undefined) return [await waitOutcome(client, vendor, id, options)];
+  if (ids.length === 1 && id !== undefined) return [await waitOutcome(client, vendor, id, { ...options, ...vendorOptions })];
+  if (Object.keys(vendorOptions).length > 0) return Promise.all(ids.map((each) => waitOutcome(client, vendor, each, { ...options, ...vendorOptions })));
   const settled = await waitForJobs(client, ids, options);
   return settled.map((each) => (each.status === 'fulfilled' ? resolvedOutcome(vendor, each.id, each.job) : outcomeOfError(vendor, each.id, each.error)));
 }
