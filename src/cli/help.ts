@@ -1,5 +1,6 @@
 import { vendorCommandFlags } from '../vendor/descriptor.js';
 import { FLAG_ENV } from './config.js';
+import { BULLMQ_DEFAULTS } from '../bullmq/settings.js';
 import type { VendorRegistry } from '../vendor/registry.js';
 
 /** One flag in a command's help: how it is written, what it does, its default and its variable. */
@@ -65,10 +66,10 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     connects: true,
     flags: [
       { flag: '--redis URL', text: 'the Redis of the waits (redis:// or rediss://; a password in it is never printed)', default: 'redis://127.0.0.1:6379', env: 'JOBWAIT_REDIS_URL' },
-      { flag: '--prefix P', text: 'BullMQ\'s key prefix, as the producers use it', default: 'jobwait', env: 'JOBWAIT_REDIS_PREFIX' },
-      { flag: '--concurrency N', text: 'waits held at once per client name', default: '100' },
-      { flag: '--lock-duration D', text: 'a wait\'s lock, renewed while it is polled; a dead worker\'s waits move on after it', default: '10s' },
-      { flag: '--stalled-interval D', text: 'how often dead workers\' waits are looked for', default: '5s' },
+      { flag: '--prefix P', text: 'BullMQ\'s key prefix, as the producers use it', default: BULLMQ_DEFAULTS.prefix, env: 'JOBWAIT_REDIS_PREFIX' },
+      { flag: '--concurrency N', text: 'waits held at once per client name', default: String(BULLMQ_DEFAULTS.concurrency) },
+      { flag: '--lock-duration D', text: 'a wait\'s lock, renewed while it is polled; a dead worker\'s waits move on after it', default: `${BULLMQ_DEFAULTS.lockDurationMs / 1_000}s` },
+      { flag: '--stalled-interval D', text: 'how often dead workers\' waits are looked for', default: `${BULLMQ_DEFAULTS.stalledIntervalMs / 1_000}s` },
     ],
   },
 };

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SHIPPED_VENDORS } from '../../adapters/registry.js';
+import { CORE_ENTRIES } from './core-entries.js';
 import { startSimulator, type Simulator } from '../../src/testing/index.js';
 
 const run = promisify(execFile);
@@ -55,7 +56,7 @@ describe('the built package, imported through its exports map as a consumer woul
       exports: Record<string, string | { import: { types: string; default: string }; require: { types: string; default: string } }>;
     };
     const entries = Object.entries(pkg.exports).filter(([key]) => key !== './package.json');
-    expect(entries.map(([key]) => key)).toEqual(['.', ...SHIPPED_VENDORS.map((vendor) => `./${vendor.name}`), './testing', './adapter']);
+    expect(entries.map(([key]) => key)).toEqual(['.', ...SHIPPED_VENDORS.map((vendor) => `./${vendor.name}`), ...CORE_ENTRIES.map((entry) => `./${entry.name}`)]);
     for (const [, target] of entries) {
       if (typeof target === 'string') throw new Error('expected conditional exports');
       for (const file of [target.import.types, target.import.default, target.require.types, target.require.default]) {

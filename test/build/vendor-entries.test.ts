@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import tsupConfig from '../../tsup.config.js';
 import { SHIPPED_VENDORS } from '../../adapters/registry.js';
+import { CORE_ENTRIES } from './core-entries.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const vendors = SHIPPED_VENDORS.map((vendor) => vendor.name).sort();
 /** The entries that are not a vendor's. */
-const CORE = ['index', 'testing', 'adapter'];
+const CORE: readonly string[] = ['index', ...CORE_ENTRIES.map((entry) => entry.name)];
 const hint = 'each vendor of adapters/registry.ts needs an entry adapters/<name>/index.ts in tsup.config.ts, package.json "exports" and typedoc.json, and no other vendor entry may be there';
 
 describe('the build entries, static files, list exactly the registry\'s vendors', () => {
@@ -26,7 +27,7 @@ describe('the build entries, static files, list exactly the registry\'s vendors'
 
   test('package.json "exports" has ./<name> for each vendor, and no other vendor', async () => {
     const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { import?: { default?: string } } | string> };
-    const keys = Object.keys(pkg.exports).filter((key) => !['.', './testing', './adapter', './package.json'].includes(key));
+    const keys = Object.keys(pkg.exports).filter((key) => !['.', ...CORE_ENTRIES.map((entry) => `./${entry.name}`), './package.json'].includes(key));
     expect(keys.map((key) => key.slice(2)).sort(), hint).toEqual(vendors);
     for (const name of vendors) {
       const target = pkg.exports[`./${name}`];

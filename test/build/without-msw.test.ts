@@ -39,6 +39,16 @@ describe('the package installed with its runtime dependencies alone (no msw)', (
     expect(stdout).toContain('Every outcome matches its script');
   }, 40_000);
 
+  test('`jobwait worker` says in one line to install bullmq and ioredis, and exits 2', async () => {
+    const result = await run(process.execPath, [join(dir, 'dist', 'cli.js'), 'worker', 'ontap'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' } }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^jobwait: .*jobwait worker needs the packages bullmq and ioredis: npm install bullmq ioredis/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   test('runs `jobwait simulate`, which serves the simulator until it is stopped', async () => {
     const child = spawn(process.execPath, [join(dir, 'dist', 'cli.js'), 'simulate', '--json'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     try {

@@ -1,4 +1,5 @@
 import type { JobClient } from '../../client/job-client.js';
+import { BULLMQ_DEFAULTS } from '../../bullmq/settings.js';
 import { createRedactor } from '../../transport/redact.js';
 import type { WaitWorker, WaitWorkerOptions } from '../../bullmq/worker.js';
 import { createClientFromConfig, parseVendor } from '../config.js';
@@ -89,7 +90,7 @@ export async function workerCommand(context: CommandContext): Promise<number> {
       onError: (error) => print(error.message),
     });
     const described = [...names].map(([clientName, vendorName]) => (clientName === vendorName ? clientName : `${clientName} (${vendorName})`)).join(', ');
-    print(`polling ${described} from ${redis.shown}, prefix ${prefix ?? 'jobwait'}; SIGTERM or Ctrl-C stops`);
+    print(`polling ${described} from ${redis.shown}, prefix ${prefix ?? BULLMQ_DEFAULTS.prefix}; SIGTERM or Ctrl-C stops`);
     if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     print('stopping: waits held go back to Redis, polls in flight end');
     await worker.close();
