@@ -5,7 +5,6 @@ import type { WaitStep } from '../engine/advance.js';
 import { onClientPause } from '../engine/request-budget.js';
 import type { WaitState } from '../engine/wait-state.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import { JobwaitError } from '../errors/jobwait-error.js';
 import { QueueUnavailableError } from '../errors/queue-unavailable-error.js';
 import { PollBatcher, RELEASED } from './batcher.js';
 import { jobIdOfBullId, queueNameOf } from './names.js';
@@ -40,11 +39,13 @@ export interface WaitWorkerOptions extends BullmqConnectionOptions {
   stalledIntervalMs?: number;
   /**
    * Trouble the worker meets and goes on from: `QueueUnavailableError` while Redis is down (it
-   * reconnects on its own), a wait it could not store. No wait is lost: one not stored is polled
-   * again once its lock lapses.
+   * reconnects on its own) or a wait could not be stored (no wait is lost: one not stored is
+   * polled again once its lock lapses); any other error is a client's own fault in a poll (the
+   * wait is polled again after its `minDelayMs`). A vendor's answers never come here: they go by
+   * the wait's schedule, and end it as `waitForJob` would.
    * @default a line on stderr, the same message at most once every 30 s
    */
-  onError?: (error: JobwaitError) => void;
+  onError?: (error: Error) => void;
 }
 
 /** A worker of durable waits; see {@link createWaitWorker}. */
@@ -101,16 +102,21 @@ export function createWaitWorker(options: WaitWorkerOptions): WaitWorker {
       }
       const throwOnFailure = record.options.throwOnFailure ?? true;
       let step: WaitStep<unknown> | typeof RELEASED;
+      let failed = false;
       try {
         step = closing ? RELEASED : batcher ? await batcher.poll(state, throwOnFailure) : await pollWait(client, state, { throwOnFailure });
       } catch (error) {
-        report(error instanceof JobwaitError ? error : new QueueUnavailableError({ operation: `poll ${clientName}/${jobId}`, cause: error }));
+        // Not the vendor's trouble (the wait's schedule takes that): a fault of the client itself.
+        report(error instanceof Error ? error : new Error(String(error)));
         step = RELEASED;
+        failed = true;
       }
       if (step !== RELEASED && step.end) return outcomeOf(step.end);
       const next = step === RELEASED ? state : step.state;
-      const dueAt = (batching ? next.earliestPollAt : next.nextPollAt) ?? next.deadline ?? Date.now();
       const now = Date.now();
+      let dueAt = (batching ? next.earliestPollAt : next.nextPollAt) ?? next.deadline ?? now;
+      // A poll that threw goes again no sooner than the schedule's shortest delay, not at once.
+      if (failed) dueAt = Math.max(dueAt, now + next.schedule.minDelayMs);
       try {
         // Stored and delayed in one script that first checks this worker's lock (the token).
         await worker.backend.moveToDelayed(String(bullJob.id), now, Math.max(0, dueAt - now), token, {
@@ -163,7 +169,7 @@ function positiveInteger(name: string, value: number): number {
 }
 
 /** The default `onError`: one line on stderr, a repeated message at most once every 30 s. */
-function defaultReporter(): (error: JobwaitError) => void {
+function defaultReporter(): (error: Error) => void {
   const last = new Map<string, number>();
   return (error) => {
     const now = Date.now();

@@ -97,6 +97,13 @@ describe.runIf(redisAvailable())('jobwait/bullmq: durable waits on a real Redis'
     expect(states).toEqual(['queued', 'running', 'succeeded']);
   });
 
+  test('throwOnFailure: false resolves result() with the failed job, as waitForJob does', async () => {
+    const { queue } = setup();
+    const uuid = sim.ontap.addJob({ steps: [{ state: 'failure', message: 'no space' }] });
+    const job = await (await queue.enqueue('cluster1', uuid, { ...FAST, throwOnFailure: false })).result();
+    expect(job).toMatchObject({ state: 'failed', message: 'no space' });
+  });
+
   test('a bad option fails the enqueue with InvalidArgumentError, before anything is written', async () => {
     const { queue } = setup();
     await expect(queue.enqueue('cluster1', 'x', { minDelayMs: -1 })).rejects.toBeInstanceOf(InvalidArgumentError);

@@ -4,7 +4,6 @@ import { createOntapClient } from '../../../adapters/ontap/index.js';
 import { createCceClient } from '../../../adapters/cce/index.js';
 import { createWaitQueue, createWaitWorker, QueueUnavailableError, type WaitWorkerOptions } from '../../../src/bullmq.js';
 import type { JobSource } from '../../../src/index.js';
-import type { JobwaitError } from '../../../src/errors/jobwait-error.js';
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import { redisAvailable, startRedis, type RedisServer } from '../../helpers/redis-server.js';
 import { startTcpCut } from '../../helpers/tcp-cut.js';
@@ -138,7 +137,7 @@ describe.runIf(redisAvailable())('createWaitWorker', () => {
   test('Redis down: the producer rejects with QueueUnavailableError, the worker reports it and reconnects, and no wait is lost or ends twice', async () => {
     const cut = await startTcpCut(redis.port);
     try {
-      const reported: JobwaitError[] = [];
+      const reported: Error[] = [];
       const ids = Array.from({ length: 20 }, (_, i) => sim.ontap.addJob({ steps: [{ state: 'running', ms: 2_500 + i * 50 }, { state: 'success' }] }));
       worker({ clients: { cluster1: oneByOne(ontap()) }, onError: (error) => reported.push(error) }, cut.port);
       const producer = queue(cut.port, 500);
