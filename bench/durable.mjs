@@ -8,14 +8,20 @@
 //    polls/s over a window after a warm-up, start lag (the time the worker calls getJob less the
 //    wait's planned nextPollAt, as the worker read it from the state stored in Redis: the BullMQ
 //    job's data when it becomes active), Redis used_memory per waiting wait, the CPU of the worker,
-//    Redis and the simulator. N = 1,000, then 10,000, with a CPU profile of the worker (node:inspector,
-//    over a second window) summarized by top functions.
+//    Redis and the simulator, Redis's commands per poll (INFO commandstats). N = 1,000, then 10,000,
+//    with a CPU profile of the worker (node:inspector, over a second window) summarized by package
+//    and top functions; then 1,000 again on a Redis tuned for it (hz 100: BullMQ's blocking wait for
+//    the next delayed wait times out on Redis's timer clock, 10 ticks a second by default; and
+//    hash-max-listpack-value 1024, so a wait's hash is a listpack).
 // 2. coalescing: 1,000 durable ONTAP waits (default schedule) on jobs that end at a seeded-random
 //    time within 30 s (10 % fail), until every result() settles: requests counted at the simulator,
 //    with the ONTAP client (getJobs: the worker's batcher shares collection queries) and with a view
 //    of it without getJobs (one GET per poll).
 // Run: npm run bench:durable (builds first), or node bench/durable.mjs after npm run build.
-// Env: BENCH_QUICK=1 (small sizes, a smoke run), SCENARIOS=steady,coalescing, STEADY=1000,10000, CONCURRENCY (default 100),
+// Env: BENCH_QUICK=1 (small sizes, a smoke run), SCENARIOS=steady,coalescing, STEADY=1000,10000, TUNED (1000: the
+//      waits of the tuned-Redis row, 0 for none), REDIS_ARGS (more redis-server settings), MEMORY_STATS=1 (log
+//      MEMORY STATS per wait), MAX_REQUESTS (the client's maxConcurrentRequests), AUTOPIPELINE=1 (the
+//      worker's ioredis with enableAutoPipelining), CONCURRENCY (default 100),
 //      WINDOW_S (20), WARMUP_S (5), PROFILE_S (10), JOBS (coalescing, 1000), WINDOW_MS (30000).
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
@@ -222,7 +228,7 @@ function partOf(url) {
 
 function frameName({ functionName, url, lineNumber }) {
   if (!url) return functionName;
-  const file = url.includes('node_modules/') ? url.replace(/^.*node_modules\//, '') : url.replace(/^file:\/\//, '').replace(/^.*\/dist\//, 'jobwait dist/');
+  const file = url.includes('node_modules/') ? url.replace(/^.*node_modules\//, '') : url.replace(/^file:\/\//, '').replace(/^.*\/dist\//, 'jobwait dist/').replace(/^.*\/bench\//, 'bench/');
   return `${functionName || '(anonymous)'} (${file}:${lineNumber + 1})`;
 }
 
@@ -279,6 +285,7 @@ async function runSteady(ctx, n, { profile }) {
   const queue = createWaitQueue({ connection: { host: '127.0.0.1', port: ctx.redis.port }, prefix });
   try {
     const infoBefore = await memoryInfo(admin);
+    const statsBefore = process.env.MEMORY_STATS === '1' ? await memoryStats(admin) : undefined;
     const memoryBefore = infoBefore.used_memory;
     // Enqueued over about a second (as fast as the producer goes, for 10,000), so the waits' phases spread.
     const t0 = Date.now();
@@ -292,6 +299,10 @@ async function runSteady(ctx, n, { profile }) {
     log(`steady ${n}: enqueued in ${enqueueS.toFixed(1)} s; warming up ${config.warmupS} s`);
     await sleep(config.warmupS * 1000);
     const infoAfter = await memoryInfo(admin);
+    if (statsBefore) {
+      const statsAfter = await memoryStats(admin);
+      log(`steady ${n}: MEMORY STATS per wait: ${Object.keys(statsAfter).filter((k) => Math.abs(statsAfter[k] - (statsBefore[k] ?? 0)) / n >= 5).map((k) => `${k} ${((statsAfter[k] - (statsBefore[k] ?? 0)) / n).toFixed(0)}`).join(', ')}; slowlog ${await admin.call('SLOWLOG', 'LEN')}`);
+    }
     const memoryAfter = infoAfter.used_memory;
     // Where used_memory went: the dataset, Redis's overhead (the keyspace's dict, the clients' buffers…).
     const memoryParts = ['used_memory_dataset', 'used_memory_overhead', 'mem_clients_normal', 'used_memory_scripts']
@@ -550,6 +561,20 @@ async function keyMemory(admin, base) {
 
 async function usedMemory(admin) {
   return (await memoryInfo(admin)).used_memory;
+}
+
+/** MEMORY STATS, flattened to numbers by name. */
+async function memoryStats(admin) {
+  const flat = {};
+  const walk = (list, base) => {
+    for (let i = 0; i + 1 < list.length; i += 2) {
+      const [name, value] = [String(list[i]), list[i + 1]];
+      if (Array.isArray(value)) walk(value, `${base}${name}.`);
+      else if (typeof value === 'number' || /^\d+$/.test(String(value))) flat[base + name] = Number(value);
+    }
+  };
+  walk(await admin.call('MEMORY', 'STATS'), '');
+  return flat;
 }
 
 /** INFO memory's byte counts, by name. */
