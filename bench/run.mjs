@@ -1,6 +1,6 @@
 // Runs every benchmark part, each in a process of its own, and writes bench/RESULTS.md: the machine,
 // each part's tables, and the commands that made them.
-// Run: npm run bench            (all parts; builds first; each part alone: npm run bench:poll, …)
+// Run: npm run bench            (all parts; builds first; each part alone: npm run bench:poll, …, bench:durable)
 //      node bench/run.mjs scale  (some parts, after npm run build; still rewrites RESULTS.md)
 //      node bench/run.mjs --quick --out=/tmp/r.md   (every part small: a smoke test, run by .ci/run)
 // --quick (or BENCH_QUICK=1) runs every part small, and the file says so; --out (or BENCH_OUT) sets the file.
@@ -15,6 +15,7 @@ const PARTS = {
   scale: { file: 'scale.mjs', title: 'Scale' },
   schedule: { file: 'schedule.mjs', title: 'Schedule quality' },
   batching: { file: 'batching.mjs', title: 'Batching' },
+  durable: { file: 'durable.mjs', title: 'Durable waits (jobwait/bullmq)' },
 };
 const args = process.argv.slice(2);
 const chosen = args.filter((arg) => !arg.startsWith('--'));
@@ -79,6 +80,7 @@ const header = [
   `| Node.js | ${process.version} |`,
   `| undici | ${version('undici')} |`,
   `| zod | ${version('zod')} |`,
+  `| BullMQ, ioredis | ${version('bullmq')}, ${version('ioredis')} (bench/durable.mjs) |`,
   `| alternatives | @huaweicloud/huaweicloud-sdk-cce ${version('@huaweicloud/huaweicloud-sdk-cce')} (core ${version('@huaweicloud/huaweicloud-sdk-core')}), @smithy/util-waiter ${version('@smithy/util-waiter')} |`,
   '',
   'Each part runs in a process of its own, one after another; the simulator runs on loopback (in another process where a part says so). ' +
