@@ -140,12 +140,16 @@ export function createWaitQueue(options: WaitQueueOptions): WaitQueue {
           else if (event.kind === 'failed') settle(event.failedReason);
         });
         try {
-          // Asked after it ended, the event went by: the job's hash has the result.
-          const job = await read();
-          if (!job) settle('missing');
-          else if (job.finishedOn && job.returnvalue != null) settle(parseOutcome(job.returnvalue));
-          else if (job.failedReason) settle(job.failedReason);
-          const outcome = await settled;
+          // Asked after it ended, the event went by: the job's hash has the result. It is read
+          // again every `QUEUE_TIMING.recheckMs`, in case the event was missed (a stream trimmed past a slow reader).
+          let outcome: WireOutcome | string | undefined;
+          while (outcome === undefined) {
+            const job = await read();
+            if (!job) settle('missing');
+            else if (job.finishedOn && job.returnvalue != null) settle(parseOutcome(job.returnvalue));
+            else if (job.failedReason) settle(job.failedReason);
+            outcome = await Promise.race([settled, sleep(QUEUE_TIMING.recheckMs)]);
+          }
           if (outcome === 'missing') throw new WaitNotFoundError(name.id);
           if (typeof outcome === 'string') throw new Error(`The durable wait ${name.id} failed in BullMQ: ${outcome}`);
           if (outcome.ok) return jobFromWire<TRaw>(outcome.job);
@@ -178,6 +182,19 @@ export function createWaitQueue(options: WaitQueueOptions): WaitQueue {
       events.clear();
     },
   };
+}
+
+/**
+ * How often a pending `result()` or `watch()` reads its wait again without an event
+ * (`recheckMs`, in milliseconds): BullMQ's event stream is trimmed (near 10,000 entries), and a
+ * reader that fell further behind would miss its event. A test may shorten it.
+ * @internal
+ */
+export const QUEUE_TIMING = { recheckMs: 10_000 };
+
+/** Resolves after `ms` without keeping the process alive. */
+function sleep(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }
 
 /** A completed BullMQ job's return value as our outcome (events carry it as a JSON string). */
@@ -227,7 +244,7 @@ async function* watchWait<TRaw>(
         last = current;
         yield current;
       }
-      if (ticks === seen) await new Promise<void>((resolve) => (wake = resolve));
+      if (ticks === seen) await Promise.race([new Promise<void>((resolve) => (wake = resolve)), sleep(QUEUE_TIMING.recheckMs)]);
       wake = undefined;
     }
   } finally {

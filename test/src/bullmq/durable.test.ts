@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createOntapClient } from '../../../adapters/ontap/index.js';
 import { createCceClient } from '../../../adapters/cce/index.js';
 import { createWaitQueue, createWaitWorker, WaitNotFoundError, type WaitQueue, type WaitWorker } from '../../../src/bullmq.js';
@@ -102,6 +102,26 @@ describe.runIf(redisAvailable())('jobwait/bullmq: durable waits on a real Redis'
     const uuid = sim.ontap.addJob({ steps: [{ state: 'failure', message: 'no space' }] });
     const job = await (await queue.enqueue('cluster1', uuid, { ...FAST, throwOnFailure: false })).result();
     expect(job).toMatchObject({ state: 'failed', message: 'no space' });
+  });
+
+  test('result() and watch() end even when their events never come (a trimmed stream): they read the wait again', async () => {
+    const { queue } = setup();
+    const { WaitEvents } = await import('../../../src/bullmq/events.js');
+    const { QUEUE_TIMING } = await import('../../../src/bullmq/queue.js');
+    const deaf = vi.spyOn(WaitEvents.prototype, 'subscribe').mockImplementation(() => () => undefined);
+    const saved = QUEUE_TIMING.recheckMs;
+    QUEUE_TIMING.recheckMs = 100;
+    try {
+      const uuid = sim.ontap.addJob({ steps: [{ state: 'running', polls: 2 }, { state: 'success' }] });
+      const handle = await queue.enqueue('cluster1', uuid, FAST);
+      const states: string[] = [];
+      for await (const job of handle.watch()) states.push(job.state);
+      expect(states.at(-1)).toBe('succeeded');
+      expect((await handle.result()).state).toBe('succeeded');
+      expect(deaf).toHaveBeenCalled();
+    } finally {
+      QUEUE_TIMING.recheckMs = saved;
+    }
   });
 
   test('a bad option fails the enqueue with InvalidArgumentError, before anything is written', async () => {
