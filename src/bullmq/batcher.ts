@@ -27,6 +27,7 @@ export class PollBatcher {
   readonly #capacity: number;
   readonly #gatherMs: number;
   #held: Held[] = [];
+  #released = false;
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Infinity;
 
@@ -43,24 +44,39 @@ export class PollBatcher {
     this.#pausedFor = pausedFor;
   }
 
-  /** The wait's step once polled with the others, or `RELEASED` when the worker closed first. */
-  poll(state: WaitState, throwOnFailure: boolean): Promise<WaitStep<unknown> | typeof RELEASED> {
+  /**
+   * The wait's step once polled with the others, or `RELEASED` when the worker closed first or
+   * `signal` aborted (its lock was lost) before the shared request went.
+   */
+  poll(state: WaitState, throwOnFailure: boolean, signal?: AbortSignal): Promise<WaitStep<unknown> | typeof RELEASED> {
     return new Promise((resolve, reject) => {
-      this.#held.push({ state, throwOnFailure, resolve, reject });
+      if (this.#released || signal?.aborted) return resolve(RELEASED);
+      const entry: Held = { state, throwOnFailure, resolve, reject };
+      this.#held.push(entry);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const index = this.#held.indexOf(entry);
+          if (index !== -1) this.#held.splice(index, 1);
+          resolve(RELEASED);
+        },
+        { once: true },
+      );
       if (this.#held.length >= this.#capacity) return this.#flush();
       const due = state.nextPollAt ?? state.deadline ?? Date.now();
       this.#arm(Math.max(due, Date.now() + this.#gatherMs));
     });
   }
 
-  /** Gives every held wait back unpolled (the worker closes: they go back to Redis as they were). */
+  /** Gives every held wait back unpolled, and takes no more (the worker closes: they go back to Redis as they were). */
   release(): void {
+    this.#released = true;
     this.#disarm();
     for (const held of this.#held.splice(0)) held.resolve(RELEASED);
   }
 
   #arm(at: number): void {
-    if (at >= this.#timerAt) return;
+    if (this.#released || at >= this.#timerAt) return;
     this.#disarm();
     this.#timerAt = at;
     this.#timer = setTimeout(() => this.#flush(), Math.max(0, at - Date.now()));

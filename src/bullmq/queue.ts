@@ -17,8 +17,9 @@ import { errorFromWire, jobFromWire, type WireOutcome } from './wire.js';
 export interface WaitQueueOptions extends BullmqConnectionOptions {
   /**
    * How long an ended wait's result stays in Redis for `result()` and `handle(id)`, in
-   * milliseconds (BullMQ removes it lazily, so it may stay a little longer). Enqueueing the same
-   * job again within this time gives the ended wait, not a new one.
+   * milliseconds, at least: BullMQ removes older results when another wait of the same client name
+   * ends, so a client name with no new ends keeps its last ones. Enqueueing the same job again
+   * while its result is kept gives the ended wait, not a new one.
    * @default 86_400_000 (24 hours)
    */
   resultRetentionMs?: number;
@@ -90,6 +91,8 @@ export function createWaitQueue(options: WaitQueueOptions): WaitQueue {
   const connection: ConnectionOptions = options.connection;
   const queues = new Map<string, Queue>();
   const events = new Map<string, WaitEvents>();
+  /** What `close()` wakes: every pending `result()` and `watch()`. */
+  const pending = new Set<(reason: Error) => void>();
   let closed = false;
 
   const queueOf = (name: WaitName): Queue => {
@@ -111,7 +114,11 @@ export function createWaitQueue(options: WaitQueueOptions): WaitQueue {
     }
     return stream;
   };
-  /** Subscribed and listening (so no event is missed from here on), or a QueueUnavailableError. */
+  /**
+   * Subscribed, and the event stream's connection up (its first read may still be on its way: an
+   * event just before it can be missed, which the callers' first re-read makes up for), or a
+   * QueueUnavailableError.
+   */
   const listen = async (name: WaitName, listener: (event: WaitEvent) => void): Promise<() => void> => {
     const stream = eventsOf(name);
     const unsubscribe = stream.subscribe(name.bullId, listener);
@@ -140,16 +147,28 @@ export function createWaitQueue(options: WaitQueueOptions): WaitQueue {
           else if (event.kind === 'failed') settle(event.failedReason);
         });
         try {
-          // Asked after it ended, the event went by: the job's hash has the result. It is read
-          // again every `QUEUE_TIMING.recheckMs`, in case the event was missed (a stream trimmed past a slow reader).
+          // Asked after it ended, the event went by: the job's hash has the result. It is read again
+          // (QUEUE_TIMING) in case the event was missed: one just before the stream's first read, or
+          // one trimmed from the stream past a slow reader.
           let outcome: WireOutcome | string | undefined;
-          while (outcome === undefined) {
-            const job = await read();
-            if (!job) settle('missing');
-            else if (job.finishedOn && job.returnvalue != null) settle(parseOutcome(job.returnvalue));
-            else if (job.failedReason) settle(job.failedReason);
-            outcome = await Promise.race([settled, sleep(QUEUE_TIMING.recheckMs)]);
+          let closedWith: Error | undefined;
+          const wake = (reason: Error): void => {
+            closedWith = reason;
+            settle('closed');
+          };
+          pending.add(wake);
+          try {
+            for (let recheck = QUEUE_TIMING.firstRecheckMs; outcome === undefined; recheck = Math.min(recheck * 2, QUEUE_TIMING.recheckMs)) {
+              const job = await read();
+              if (!job) settle('missing');
+              else if (job.finishedOn && job.returnvalue != null) settle(parseOutcome(job.returnvalue));
+              else if (job.failedReason) settle(job.failedReason);
+              outcome = await Promise.race([settled, sleep(recheck)]);
+            }
+          } finally {
+            pending.delete(wake);
           }
+          if (closedWith) throw closedWith;
           if (outcome === 'missing') throw new WaitNotFoundError(name.id);
           if (typeof outcome === 'string') throw new Error(`The durable wait ${name.id} failed in BullMQ: ${outcome}`);
           if (outcome.ok) return jobFromWire<TRaw>(outcome.job);
@@ -158,7 +177,7 @@ export function createWaitQueue(options: WaitQueueOptions): WaitQueue {
           unsubscribe();
         }
       },
-      watch: () => watchWait<TRaw>(name, read, (listener) => listen(name, listener)),
+      watch: () => watchWait<TRaw>(name, read, (listener) => listen(name, listener), pending),
     };
   };
 
@@ -177,6 +196,8 @@ export function createWaitQueue(options: WaitQueueOptions): WaitQueue {
     async close() {
       if (closed) return;
       closed = true;
+      const reason = new InvalidArgumentError('queue', 'was closed while this result() or watch() was pending');
+      for (const wake of [...pending]) wake(reason);
       await Promise.allSettled([...[...events.values()].map((stream) => stream.close()), ...[...queues.values()].map((queue) => queue.close())]);
       queues.clear();
       events.clear();
@@ -185,12 +206,13 @@ export function createWaitQueue(options: WaitQueueOptions): WaitQueue {
 }
 
 /**
- * How often a pending `result()` or `watch()` reads its wait again without an event
- * (`recheckMs`, in milliseconds): BullMQ's event stream is trimmed (near 10,000 entries), and a
- * reader that fell further behind would miss its event. A test may shorten it.
+ * How often a pending `result()` or `watch()` reads its wait again without an event, in
+ * milliseconds: first after `firstRecheckMs` (an event may go by before the event stream's first
+ * read), then twice as long each time, up to `recheckMs` (BullMQ trims its event stream near
+ * 10,000 entries, and a reader that fell further behind would miss its event). A test may shorten them.
  * @internal
  */
-export const QUEUE_TIMING = { recheckMs: 10_000 };
+export const QUEUE_TIMING = { firstRecheckMs: 250, recheckMs: 10_000 };
 
 /** Resolves after `ms` without keeping the process alive. */
 function sleep(ms: number): Promise<undefined> {
@@ -211,13 +233,21 @@ async function* watchWait<TRaw>(
   name: WaitName,
   read: () => Promise<BullJob | undefined>,
   listen: (listener: (event: WaitEvent) => void) => Promise<() => void>,
+  pending: Set<(reason: Error) => void>,
 ): AsyncIterableIterator<Job<TRaw | undefined>> {
   let wake: (() => void) | undefined;
   let ticks = 0;
+  let closedWith: Error | undefined;
+  const close = (reason: Error): void => {
+    closedWith = reason;
+    wake?.();
+  };
   const unsubscribe = await listen(() => {
     ticks++;
     wake?.();
   });
+  pending.add(close);
+  let recheck = QUEUE_TIMING.firstRecheckMs;
   try {
     let last: Job<TRaw | undefined> | undefined;
     for (;;) {
@@ -244,10 +274,15 @@ async function* watchWait<TRaw>(
         last = current;
         yield current;
       }
-      if (ticks === seen) await Promise.race([new Promise<void>((resolve) => (wake = resolve)), sleep(QUEUE_TIMING.recheckMs)]);
+      if (ticks === seen && !closedWith) {
+        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), sleep(recheck)]);
+        recheck = ticks === seen ? Math.min(recheck * 2, QUEUE_TIMING.recheckMs) : QUEUE_TIMING.firstRecheckMs;
+      }
       wake = undefined;
+      if (closedWith) throw closedWith;
     }
   } finally {
+    pending.delete(close);
     unsubscribe();
   }
 }

@@ -1,37 +1,14 @@
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import { resolveWaitOptions } from '../engine/options.js';
+import { resolveWaitOptions, type WaitOptions } from '../engine/options.js';
 import type { WaitState } from '../engine/wait-state.js';
 
-/** Options of `enqueue`: the wait's deadline and schedule, as `waitForJob` takes them. */
-export interface EnqueueOptions {
-  /**
-   * How long the whole wait may take, in milliseconds, counted from the `enqueue`. `Infinity` waits for ever.
-   * @default 1_800_000 (30 minutes)
-   */
-  timeoutMs?: number;
-  /**
-   * The first poll is immediate; later delays grow ×1.3 a poll (with ±20 % jitter) from this one.
-   * @default 1_500
-   */
-  minDelayMs?: number;
-  /**
-   * The cap of one delay between polls. A vendor may lower it (ONTAP: 60 s).
-   * @default 30_000
-   */
-  maxDelayMs?: number;
-  /**
-   * How long a 404 is taken for "not visible yet" before the job is first seen, in milliseconds.
-   * @default 0
-   */
-  notFoundGraceMs?: number;
-  /**
-   * When `false`, a failed or cancelled job resolves `result()` instead of rejecting it with
-   * `JobFailedError` / `JobCancelledError`.
-   * @default true
-   */
-  throwOnFailure?: boolean;
-}
+/**
+ * Options of `enqueue`: the wait's deadline and schedule, as `waitForJob` takes them (with its
+ * defaults); `timeoutMs` counts from the first enqueue. `until` and the callbacks, being
+ * functions, cannot be stored.
+ */
+export type EnqueueOptions = Pick<WaitOptions, 'timeoutMs' | 'minDelayMs' | 'maxDelayMs' | 'notFoundGraceMs' | 'throwOnFailure'>;
 
 const recordSchema = z.object({
   v: z.literal(1),

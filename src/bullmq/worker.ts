@@ -4,9 +4,11 @@ import { pollWait, readWaitState, startWait } from '../engine/driver.js';
 import type { WaitStep } from '../engine/advance.js';
 import { onClientPause } from '../engine/request-budget.js';
 import type { WaitState } from '../engine/wait-state.js';
+import { WAIT_DEFAULTS } from '../engine/options.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { QueueUnavailableError } from '../errors/queue-unavailable-error.js';
 import { PollBatcher, RELEASED } from './batcher.js';
+import { isConnectionTrouble } from './guarded.js';
 import { jobIdOfBullId, queueNameOf } from './names.js';
 import { readRecord, stateOptionsOf, type WaitRecord } from './record.js';
 import { BULLMQ_DEFAULTS, type BullmqConnectionOptions } from './settings.js';
@@ -77,7 +79,15 @@ export function createWaitWorker(options: WaitWorkerOptions): WaitWorker {
   const concurrency = positiveInteger('concurrency', options.concurrency ?? BULLMQ_DEFAULTS.concurrency);
   const lockDuration = positiveInteger('lockDurationMs', options.lockDurationMs ?? BULLMQ_DEFAULTS.lockDurationMs);
   const stalledInterval = positiveInteger('stalledIntervalMs', options.stalledIntervalMs ?? BULLMQ_DEFAULTS.stalledIntervalMs);
-  const report = options.onError ?? defaultReporter();
+  const onError = options.onError ?? defaultReporter();
+  /** Reports to `onError`; a handler that throws changes nothing of the wait. */
+  const report = (error: Error): void => {
+    try {
+      onError(error);
+    } catch {
+      // The handler's own trouble: the worker goes on.
+    }
+  };
   const connection: ConnectionOptions = options.connection;
   const prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
   const parts: { worker: Worker; batcher: PollBatcher | undefined; unsubscribe: (() => void) | undefined }[] = [];
@@ -89,7 +99,9 @@ export function createWaitWorker(options: WaitWorkerOptions): WaitWorker {
     // The batcher asks the worker (made below) whether its queue is paused.
     let worker: Worker;
     const batcher = batching ? new PollBatcher(client, concurrency, GATHER_MS, () => worker.backend.getRateLimitTtl(Number.MAX_SAFE_INTEGER)) : undefined;
-    const processor = async (bullJob: BullJob, token?: string): Promise<WireOutcome> => {
+    const processor = async (bullJob: BullJob, token?: string, signal?: AbortSignal): Promise<WireOutcome> => {
+      // Without its token the store would skip the lock check (BullMQ reads a missing one as "no check").
+      if (token === undefined) throw new Error('BullMQ gave no lock token');
       const jobId = jobIdOfBullId(String(bullJob.id));
       let record: WaitRecord;
       let state: WaitState;
@@ -100,17 +112,21 @@ export function createWaitWorker(options: WaitWorkerOptions): WaitWorker {
         // A record no worker can go on from (a bad option for this vendor): the wait ends with why.
         return { ok: false, error: errorToWire(error) };
       }
-      const throwOnFailure = record.options.throwOnFailure ?? true;
+      const throwOnFailure = record.options.throwOnFailure ?? WAIT_DEFAULTS.throwOnFailure;
       let step: WaitStep<unknown> | typeof RELEASED;
       let failed = false;
       try {
-        step = closing ? RELEASED : batcher ? await batcher.poll(state, throwOnFailure) : await pollWait(client, state, { throwOnFailure });
+        step = closing ? RELEASED : batcher ? await batcher.poll(state, throwOnFailure, signal) : await pollWait(client, state, { throwOnFailure, ...(signal && { signal }) });
       } catch (error) {
+        if (signal?.aborted) throw new DelayedError();
         // Not the vendor's trouble (the wait's schedule takes that): a fault of the client itself.
         report(error instanceof Error ? error : new Error(String(error)));
         step = RELEASED;
         failed = true;
       }
+      // The lock was lost meanwhile (this worker was cut off from Redis longer than the lock): the
+      // wait is another worker's now; leave it as that worker stores it.
+      if (signal?.aborted) throw new DelayedError();
       if (step !== RELEASED && step.end) return outcomeOf(step.end);
       const next = step === RELEASED ? state : step.state;
       const now = Date.now();
@@ -126,7 +142,7 @@ export function createWaitWorker(options: WaitWorkerOptions): WaitWorker {
       } catch (error) {
         // The lock was lost (another worker has the wait) or Redis is down: the wait stays as it
         // was stored, and is polled again once its lock lapses. Nothing is failed.
-        report(new QueueUnavailableError({ operation: `store ${clientName}/${jobId}`, cause: error }));
+        report(redisTrouble(`store ${clientName}/${jobId}`, error));
       }
       throw new DelayedError();
     };
@@ -141,10 +157,20 @@ export function createWaitWorker(options: WaitWorkerOptions): WaitWorker {
       limiter: { max: Number.MAX_SAFE_INTEGER, duration: 1_000 },
     });
     // BullMQ's own trouble (a dropped connection, a failed lock renewal): it reconnects and goes on.
-    worker.on('error', (error) => report(new QueueUnavailableError({ operation: `worker ${clientName}`, cause: error })));
-    // The transport's pause (a 429, a Retry-After) is spread to every worker of this client name.
+    worker.on('error', (error) => report(redisTrouble(`worker ${clientName}`, error)));
+    // A lock Redis says is no longer this worker's: stop that wait's poll (its processor's signal)
+    // and let it go unstored, so no wait is polled by two workers at once.
+    worker.on('lockRenewalFailed', (ids) => {
+      for (const id of ids) worker.cancelJob(id, 'its lock was lost');
+    });
+    // The transport's pause (a 429, a Retry-After) is spread to every worker of this client name:
+    // the queue's pause is made longer, never shorter (a short 429 after a long one keeps the long).
     const unsubscribe = onClientPause(client, (ms) => {
-      worker.backend.setRateLimit(ms).catch((error: unknown) => report(new QueueUnavailableError({ operation: `pause ${clientName}`, cause: error })));
+      if (!(ms > 0)) return;
+      worker.backend
+        .getRateLimitTtl(Number.MAX_SAFE_INTEGER)
+        .then((left) => (left < ms ? worker.backend.setRateLimit(Math.ceil(ms)) : undefined))
+        .catch((error: unknown) => report(redisTrouble(`pause ${clientName}`, error)));
     });
     parts.push({ worker, batcher, unsubscribe });
   }
@@ -166,6 +192,13 @@ export function createWaitWorker(options: WaitWorkerOptions): WaitWorker {
 function positiveInteger(name: string, value: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new InvalidArgumentError(name, `must be a whole number of 1 or more, got ${String(value)}`);
   return value;
+}
+
+/** Redis's trouble as `onError` gets it: a lost connection is `QueueUnavailableError`; Redis's own answer (a lost lock, a bad command) is reported as it came. */
+function redisTrouble(operation: string, error: unknown): Error {
+  if (isConnectionTrouble(error)) return new QueueUnavailableError({ operation, cause: error });
+  const cause = error instanceof Error ? error : new Error(String(error));
+  return new Error(`${operation}: ${cause.message}`, { cause });
 }
 
 /** The default `onError`: one line on stderr, a repeated message at most once every 30 s. */

@@ -33,10 +33,12 @@ export class RequestLimiter {
   /** Pauses every request of the client for `ms` (a longer pause already set is kept). */
   pause(ms: number): void {
     this.#pausedUntil = Math.max(this.#pausedUntil, performance.now() + ms);
-    for (const listener of this.#pauseListeners) listener(ms);
+    if (this.#pauseListeners.size === 0) return;
+    const left = this.#pausedUntil - performance.now();
+    for (const listener of this.#pauseListeners) listener(left);
   }
 
-  /** Calls `listener` with each pause's length; returns the unsubscribe. */
+  /** Calls `listener` with what is left of the client's pause each time it is paused (a longer pause already set counts); returns the unsubscribe. */
   onPause(listener: (ms: number) => void): () => void {
     this.#pauseListeners.add(listener);
     return () => this.#pauseListeners.delete(listener);

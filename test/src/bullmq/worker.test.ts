@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { createOntapClient } from '../../../adapters/ontap/index.js';
 import { createCceClient } from '../../../adapters/cce/index.js';
 import { createWaitQueue, createWaitWorker, QueueUnavailableError, type WaitWorkerOptions } from '../../../src/bullmq.js';
-import type { JobSource } from '../../../src/index.js';
+import { InvalidArgumentError, type JobSource } from '../../../src/index.js';
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import { redisAvailable, startRedis, type RedisServer } from '../../helpers/redis-server.js';
 import { startTcpCut } from '../../helpers/tcp-cut.js';
@@ -40,6 +40,23 @@ describe.runIf(redisAvailable())('createWaitWorker', () => {
       return await bull.getJobCounts('active', 'delayed', 'wait', 'completed', 'failed');
     } finally {
       await bull.close();
+    }
+  };
+  /** How often BullMQ's event stream says each wait completed. */
+  const completionsById = async (clientName: string): Promise<Map<string, number>> => {
+    const { Redis } = await import('ioredis');
+    const client = new Redis({ host: '127.0.0.1', port: redis.port });
+    try {
+      const entries = await client.xrange(`${prefix}:wait.${clientName}:events`, '-', '+');
+      const completed = new Map<string, number>();
+      for (const [, fields] of entries) {
+        const record = new Map<string, string>();
+        for (let i = 0; i + 1 < fields.length; i += 2) record.set(fields[i] as string, fields[i + 1] as string);
+        if (record.get('event') === 'completed') completed.set(record.get('jobId') ?? '', (completed.get(record.get('jobId') ?? '') ?? 0) + 1);
+      }
+      return completed;
+    } finally {
+      client.disconnect();
     }
   };
   const requestsFor = (ids: readonly string[]): number => sim.requests.filter((request) => ids.some((id) => request.url.includes(id))).length;
@@ -108,7 +125,7 @@ describe.runIf(redisAvailable())('createWaitWorker', () => {
     const limitedAt = sim.requests.find((request) => request.fault === 'rate-limit')?.at ?? 0;
     await sleep(2_600);
     // Polls already out when the 429 came may land; none is sent later until the pause is over.
-    const during = sim.requests.filter((request) => request.at > limitedAt + 150 && request.at < limitedAt + 1_900);
+    const during = sim.requests.filter((request) => request.at > limitedAt + 300 && request.at < limitedAt + 1_900);
     expect(during.map((request) => request.url)).toEqual([]);
     expect(sim.requests.filter((request) => request.at >= limitedAt + 2_000).length).toBeGreaterThan(0);
   }, 20_000);
@@ -139,7 +156,14 @@ describe.runIf(redisAvailable())('createWaitWorker', () => {
     try {
       const reported: Error[] = [];
       const ids = Array.from({ length: 20 }, (_, i) => sim.ontap.addJob({ steps: [{ state: 'running', ms: 2_500 + i * 50 }, { state: 'success' }] }));
-      worker({ clients: { cluster1: oneByOne(ontap()) }, onError: (error) => reported.push(error) }, cut.port);
+      // A handler that throws changes nothing of the waits.
+      worker({
+        clients: { cluster1: oneByOne(ontap()) },
+        onError: (error) => {
+          reported.push(error);
+          throw new Error('a careless onError');
+        },
+      }, cut.port);
       const producer = queue(cut.port, 500);
       const handles = await Promise.all(ids.map((id) => producer.enqueue('cluster1', id, { minDelayMs: 100, maxDelayMs: 300, timeoutMs: 30_000 })));
       await sleep(500);
@@ -153,6 +177,7 @@ describe.runIf(redisAvailable())('createWaitWorker', () => {
       expect(results.map((job) => job.state)).toEqual(ids.map(() => 'succeeded'));
       expect(reported.some((error) => error instanceof QueueUnavailableError)).toBe(true);
       expect(await counts('cluster1')).toMatchObject({ active: 0, failed: 0, completed: 20 });
+      expect(await completionsById('cluster1')).toEqual(new Map(ids.map((id) => [`job.${id}`, 1])));
       // Asked again once Redis is back, the enqueue that failed succeeds.
       const again = await producer.enqueue('cluster1', ids[0] as string);
       expect(again.id).toBe(handles[0]?.id);
@@ -163,17 +188,59 @@ describe.runIf(redisAvailable())('createWaitWorker', () => {
     }
   }, 30_000);
 
+  test('a wait whose lock is lost mid-poll (its worker cut off from Redis) is let go at once: its poll is stopped and not stored, so no job is polled by two at once', async () => {
+    const { startLedger } = await import('../../helpers/poll-ledger.js');
+    const ledger = await startLedger(sim.url, 0);
+    try {
+      const uuid = sim.ontap.addJob({ steps: [{ state: 'running', polls: 2 }, { state: 'success' }] });
+      sim.fault({ type: 'delay', ms: 4_000, path: uuid });
+      const viaLedger = createOntapClient({ baseUrl: ledger.url, auth: { username: 'admin', password: 'x' } });
+      open.push(viaLedger);
+      worker({ clients: { cluster1: oneByOne(viaLedger) }, lockDurationMs: 1_000, stalledIntervalMs: 300 });
+      const producer = queue();
+      const handle = await producer.enqueue('cluster1', uuid, { minDelayMs: 100, maxDelayMs: 100 });
+      while (ledger.inFlight() === 0) await sleep(10);
+      // As if the lock had lapsed while the worker could not reach Redis: it is gone.
+      const { Redis } = await import('ioredis');
+      const admin = new Redis({ host: '127.0.0.1', port: redis.port });
+      await admin.del(`${prefix}:wait.cluster1:job.${uuid}:lock`);
+      admin.disconnect();
+      expect((await handle.result()).state).toBe('succeeded');
+      expect(ledger.maxInFlight.get(uuid)).toBe(1);
+      expect(ledger.arrivals.get(uuid)?.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      ledger.server.close();
+    }
+  }, 20_000);
+
+  test('close() of the queue rejects a pending result() and watch() at once', async () => {
+    const uuid = sim.ontap.addJob({ steps: [{ state: 'running', polls: 100_000 }] });
+    worker({ clients: { cluster1: ontap() } });
+    const producer = createWaitQueue({ connection: { host: '127.0.0.1', port: redis.port }, prefix });
+    const handle = await producer.enqueue('cluster1', uuid, { minDelayMs: 100, maxDelayMs: 100 });
+    const result = handle.result().then(() => 'resolved', (error: unknown) => error);
+    const watching = (async () => {
+      for await (const job of handle.watch()) void job;
+    })().then(() => 'ended', (error: unknown) => error);
+    await sleep(300);
+    const started = Date.now();
+    await producer.close();
+    expect(await result).toBeInstanceOf(InvalidArgumentError);
+    expect(await watching).toBeInstanceOf(InvalidArgumentError);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   test('a poll slower than the lock keeps it (renewed while it runs): a second worker never polls the same wait at once', async () => {
     const uuid = sim.ontap.addJob({ steps: [{ state: 'running', polls: 2 }, { state: 'success' }] });
-    sim.fault({ type: 'delay', ms: 3_000, path: uuid });
-    worker({ clients: { cluster1: oneByOne(ontap()) }, lockDurationMs: 1_000, stalledIntervalMs: 300 });
-    worker({ clients: { cluster1: oneByOne(ontap()) }, lockDurationMs: 1_000, stalledIntervalMs: 300 });
+    sim.fault({ type: 'delay', ms: 6_000, path: uuid });
+    worker({ clients: { cluster1: oneByOne(ontap()) }, lockDurationMs: 3_000, stalledIntervalMs: 500 });
+    worker({ clients: { cluster1: oneByOne(ontap()) }, lockDurationMs: 3_000, stalledIntervalMs: 500 });
     const producer = queue();
     const handle = await producer.enqueue('cluster1', uuid, { minDelayMs: 100, maxDelayMs: 100 });
     expect((await handle.result()).state).toBe('succeeded');
     const polls = sim.requests.filter((request) => request.url.includes(uuid)).map((request) => request.at);
-    // The first (slow) poll took 3 s; the next came after it, not during it.
+    // The first (slow) poll took 6 s, twice the lock; the next came after it, not during it.
     expect(polls.length).toBe(3);
-    expect((polls[1] ?? 0) - (polls[0] ?? 0)).toBeGreaterThanOrEqual(3_000);
+    expect((polls[1] ?? 0) - (polls[0] ?? 0)).toBeGreaterThanOrEqual(6_000);
   }, 20_000);
 });
