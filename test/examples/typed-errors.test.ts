@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/free-port.js';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type * as Cas from '../../adapters/cas/index.js';
 import { startSimulator, type Simulator } from '../../src/testing/index.js';
@@ -14,15 +14,6 @@ afterEach(() => sim.close());
 const run = (uuid: string, args: string[] = [], { url = sim.url, password = 'netapp1!', ...options }: ExampleOptions & { url?: string; password?: string } = {}): Promise<ExampleResult> =>
   runExample('typed-errors.mjs', [...args, uuid], { ...options, env: { JOBWAIT_ONTAP_URL: url, JOBWAIT_ONTAP_USER: 'admin', JOBWAIT_ONTAP_PASSWORD: password } });
 
-/** A loopback port nothing listens on. */
-const closedPort = async (): Promise<number> => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-};
 
 test('run with nothing set, it explains the simulated job that fails, exit code 1', async () => {
   expect(await runExample('typed-errors.mjs')).toMatchObject({ code: 1, lines: ['JOB_FAILED: the job failed: 917927 Volume is offline'], stderr: '' });
@@ -104,7 +95,7 @@ test('ApiError: any other HTTP error, with the vendor code', async () => {
 });
 
 test('NetworkError: nobody listens, and nobody ever answered (a wrong URL will not pass)', async () => {
-  const port = await closedPort();
+  const port = await freePort();
   const { lines } = await run(sim.ontap.addJob(), ['--once'], { url: `http://127.0.0.1:${port}` });
   expect(lines[0]).toMatch(/^NETWORK: no answer \(will not pass\): GET http:\/\/127\.0\.0\.1:\d+\/api\/cluster\/jobs\/.* failed: cannot reach 127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\)/);
   expect(lines[0]).toContain(`127.0.0.1:${port}`);

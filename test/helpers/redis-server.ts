@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from './free-port.js';
 
 /**
  * A real `redis-server` for a test file: started on a free loopback port with no persistence
@@ -24,16 +25,6 @@ export function redisAvailable(): boolean {
   if (found) return true;
   if (process.env['JOBWAIT_SKIP_REDIS'] === '1') return false;
   throw new Error('redis-server is not installed: .ci/run installs it (apt-get install redis-server), or set JOBWAIT_SKIP_REDIS=1 to skip the Redis tests');
-}
-
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 export async function startRedis(): Promise<RedisServer> {
