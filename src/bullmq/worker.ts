@@ -203,13 +203,24 @@ function redisTrouble(operation: string, error: unknown): Error {
 
 /** The default `onError`: one line on stderr, a repeated message at most once every 30 s. */
 function defaultReporter(): (error: Error) => void {
+  return dedupedReporter((line) => process.stderr.write(`jobwait worker: ${line}\n`));
+}
+
+/**
+ * An `onError` that writes each message once every 30 s: the same trouble met by many waits (a
+ * Redis outage, a lost lock of each) counts as one message, whatever wait or job id it names.
+ * @internal
+ */
+export function dedupedReporter(write: (line: string) => void): (error: Error) => void {
   const last = new Map<string, number>();
   return (error) => {
     const now = Date.now();
-    const seen = last.get(error.message);
+    // Job ids (BullMQ's `job.<id>`) and wait names (`client/jobId`) are left out of the key.
+    const key = error.message.replace(/\bjob\.\S+/g, 'job.*').replace(/\S+\/\S+/g, '*');
+    const seen = last.get(key);
     if (seen !== undefined && now - seen < 30_000) return;
     if (last.size > 100) last.clear();
-    last.set(error.message, now);
-    process.stderr.write(`jobwait worker: ${error.message}\n`);
+    last.set(key, now);
+    write(error.message);
   };
 }

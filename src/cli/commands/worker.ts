@@ -87,7 +87,7 @@ export async function workerCommand(context: CommandContext): Promise<number> {
       ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
       ...(flags.lockDurationMs !== undefined && { lockDurationMs: flags.lockDurationMs }),
       ...(flags.stalledIntervalMs !== undefined && { stalledIntervalMs: flags.stalledIntervalMs }),
-      onError: (error) => print(error.message),
+      onError: bullmq.dedupedReporter(print),
     });
     const described = [...names].map(([clientName, vendorName]) => (clientName === vendorName ? clientName : `${clientName} (${vendorName})`)).join(', ');
     print(`polling ${described} from ${redis.shown}, prefix ${prefix ?? BULLMQ_DEFAULTS.prefix}; SIGTERM or Ctrl-C stops`);

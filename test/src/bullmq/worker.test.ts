@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { createOntapClient } from '../../../adapters/ontap/index.js';
 import { createCceClient } from '../../../adapters/cce/index.js';
 import { createWaitQueue, createWaitWorker, QueueUnavailableError, type WaitWorkerOptions } from '../../../src/bullmq.js';
+import { dedupedReporter } from '../../../src/bullmq/worker.js';
 import { InvalidArgumentError, type JobSource } from '../../../src/index.js';
 import { startSimulator, type Simulator } from '../../../src/testing/index.js';
 import { redisAvailable, startRedis, type RedisServer } from '../../helpers/redis-server.js';
@@ -256,4 +257,21 @@ describe.runIf(redisAvailable())('createWaitWorker', () => {
     expect(polls.length).toBe(3);
     expect((polls[1] ?? 0) - (polls[0] ?? 0)).toBeGreaterThanOrEqual(6_000);
   }, 20_000);
+});
+
+describe("a worker's default error reporter", () => {
+  test('writes the same trouble once, whatever wait or job it names, and other trouble as it comes', () => {
+    const lines: string[] = [];
+    const report = dedupedReporter((line) => lines.push(line));
+    for (const id of ['1cd8a442-86d1-11e0-ae1c-123478563412', '4ea7a442-86d1-11e0-ae1c-123478563412']) {
+      report(new QueueUnavailableError({ operation: `store cluster1/${id}`, cause: new Error('connect ECONNREFUSED 127.0.0.1:6379') }));
+      report(new Error(`could not renew lock for job job.${id}`));
+    }
+    report(new Error('something else'));
+    expect(lines).toEqual([
+      'Redis is unavailable (connect ECONNREFUSED 127.0.0.1:6379): store cluster1/1cd8a442-86d1-11e0-ae1c-123478563412 did not complete',
+      'could not renew lock for job job.1cd8a442-86d1-11e0-ae1c-123478563412',
+      'something else',
+    ]);
+  });
 });
