@@ -1,7 +1,7 @@
 import type { JobSource } from '../client/job-client.js';
 import { pollWaits } from '../engine/driver.js';
 import type { WaitStep } from '../engine/advance.js';
-import type { WaitState } from '../engine/wait-state.js';
+import { nextActionAt, type WaitState } from '../engine/wait-state.js';
 
 /** Why a held wait was given back unpolled: the worker is closing. @internal */
 export const RELEASED = Symbol('released');
@@ -63,7 +63,7 @@ export class PollBatcher {
         { once: true },
       );
       if (this.#held.length >= this.#capacity) return this.#flush();
-      const due = state.nextPollAt ?? state.deadline ?? Date.now();
+      const due = nextActionAt(state) ?? Date.now();
       this.#arm(Math.max(due, Date.now() + this.#gatherMs));
     });
   }

@@ -33,26 +33,16 @@ export type WaitRecord = z.infer<typeof recordSchema> & { state?: WaitState | un
 
 /** A new wait's record; the options are checked here, so a bad one fails the `enqueue`. @internal */
 export function newRecord(options: EnqueueOptions | undefined, now: number): WaitRecord {
-  resolveWaitOptions(options === undefined ? undefined : pickEnqueueOptions(options));
-  const o = options ?? {};
-  const stored: WaitRecord['options'] = {};
-  if (o.timeoutMs !== undefined) stored.timeoutMs = o.timeoutMs === Infinity ? null : o.timeoutMs;
-  if (o.minDelayMs !== undefined) stored.minDelayMs = o.minDelayMs;
-  if (o.maxDelayMs !== undefined) stored.maxDelayMs = o.maxDelayMs;
-  if (o.notFoundGraceMs !== undefined) stored.notFoundGraceMs = o.notFoundGraceMs;
-  if (o.throwOnFailure !== undefined) stored.throwOnFailure = o.throwOnFailure;
-  return { v: 1, enqueuedAt: now, options: stored };
+  const picked = options === undefined ? {} : pickEnqueueOptions(options);
+  resolveWaitOptions(picked);
+  // JSON keeps the record as it is read back: an option left out stays out, `Infinity` is `null`.
+  return readRecord(JSON.parse(JSON.stringify({ v: 1, enqueuedAt: now, options: picked })));
 }
 
-/** The stored options as `startWait` takes them. @internal */
-export function stateOptionsOf(record: WaitRecord): { timeoutMs?: number; minDelayMs?: number; maxDelayMs?: number; notFoundGraceMs?: number } {
-  const { timeoutMs, minDelayMs, maxDelayMs, notFoundGraceMs } = record.options;
-  return {
-    ...(timeoutMs !== undefined && { timeoutMs: timeoutMs ?? Infinity }),
-    ...(minDelayMs !== undefined && { minDelayMs }),
-    ...(maxDelayMs !== undefined && { maxDelayMs }),
-    ...(notFoundGraceMs !== undefined && { notFoundGraceMs }),
-  };
+/** The stored options as `startWait` takes them (it picks the ones that make a state). @internal */
+export function stateOptionsOf(record: WaitRecord): EnqueueOptions {
+  const { timeoutMs, ...rest } = record.options;
+  return timeoutMs === null ? { ...rest, timeoutMs: Infinity } : { ...rest, ...(timeoutMs !== undefined && { timeoutMs }) };
 }
 
 /** A stored record, validated (its state is read by `readWaitState` where it is used). @internal */

@@ -3,8 +3,8 @@ import type { JobSource } from '../client/job-client.js';
 import { pollWait, readWaitState, startWait } from '../engine/driver.js';
 import type { WaitStep } from '../engine/advance.js';
 import { onClientPause } from '../engine/request-budget.js';
-import type { WaitState } from '../engine/wait-state.js';
-import { WAIT_DEFAULTS } from '../engine/options.js';
+import { nextActionAt, type WaitState } from '../engine/wait-state.js';
+import { checkCount, WAIT_DEFAULTS } from '../engine/options.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { QueueUnavailableError } from '../errors/queue-unavailable-error.js';
 import { PollBatcher, RELEASED } from './batcher.js';
@@ -76,9 +76,9 @@ export function createWaitWorker(options: WaitWorkerOptions): WaitWorker {
   if (typeof options !== 'object' || options === null || options.connection === undefined) throw new InvalidArgumentError('connection', 'must be the Redis connection (ioredis options or client)');
   const clients = options.clients;
   if (typeof clients !== 'object' || clients === null || Object.keys(clients).length === 0) throw new InvalidArgumentError('clients', 'must name at least one client');
-  const concurrency = positiveInteger('concurrency', options.concurrency ?? BULLMQ_DEFAULTS.concurrency);
-  const lockDuration = positiveInteger('lockDurationMs', options.lockDurationMs ?? BULLMQ_DEFAULTS.lockDurationMs);
-  const stalledInterval = positiveInteger('stalledIntervalMs', options.stalledIntervalMs ?? BULLMQ_DEFAULTS.stalledIntervalMs);
+  const concurrency = checkCount('concurrency', options.concurrency ?? BULLMQ_DEFAULTS.concurrency);
+  const lockDuration = checkCount('lockDurationMs', options.lockDurationMs ?? BULLMQ_DEFAULTS.lockDurationMs);
+  const stalledInterval = checkCount('stalledIntervalMs', options.stalledIntervalMs ?? BULLMQ_DEFAULTS.stalledIntervalMs);
   const onError = options.onError ?? defaultReporter();
   /** Reports to `onError`; a handler that throws changes nothing of the wait. */
   const report = (error: Error): void => {
@@ -130,7 +130,7 @@ export function createWaitWorker(options: WaitWorkerOptions): WaitWorker {
       if (step !== RELEASED && step.end) return outcomeOf(step.end);
       const next = step === RELEASED ? state : step.state;
       const now = Date.now();
-      let dueAt = (batching ? next.earliestPollAt : next.nextPollAt) ?? next.deadline ?? now;
+      let dueAt = nextActionAt(next, batching) ?? now;
       // A poll that threw goes again no sooner than the schedule's shortest delay, not at once.
       if (failed) dueAt = Math.max(dueAt, now + next.schedule.minDelayMs);
       try {
@@ -187,11 +187,6 @@ export function createWaitWorker(options: WaitWorkerOptions): WaitWorker {
       await Promise.all(closed);
     },
   };
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new InvalidArgumentError(name, `must be a whole number of 1 or more, got ${String(value)}`);
-  return value;
 }
 
 /** Redis's trouble as `onError` gets it: a lost connection is `QueueUnavailableError`; Redis's own answer (a lost lock, a bad command) is reported as it came. */

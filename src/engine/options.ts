@@ -210,6 +210,12 @@ export function resolveWaitOptions<TRaw>(
   };
 }
 
+/** A count option (a concurrency): a whole number of 1 or more, or `InvalidArgumentError` naming it. @internal */
+export function checkCount(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new InvalidArgumentError(name, `must be a whole number of 1 or more, got ${String(value)}`);
+  return value;
+}
+
 function checkDelay(name: string, value: unknown, min: number): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_MS) {
     throw new InvalidArgumentError(name, `must be a finite number from ${min} to ${MAX_TIMER_MS}, got ${String(value)}`);

@@ -6,7 +6,7 @@ import type { ActiveWait, Lane, WaitSink } from './wait.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import type { GetJobOptions, JobSource } from '../client/job-client.js';
 import type { Job } from '../model/job.js';
-import { resolveWaitOptions, type WaitOptions } from './options.js';
+import { checkCount, resolveWaitOptions, type WaitOptions } from './options.js';
 
 /**
  * A client that can read many jobs in one request (the ONTAP client can). `waitForJobs` then polls
@@ -97,7 +97,7 @@ export async function waitForJobs<TRaw>(client: JobSource<TRaw>, ids: readonly s
   for (const [index, id] of ids.entries()) {
     if (typeof id !== 'string' || id.length === 0) throw new InvalidArgumentError(`ids[${index}]`, 'must be a non-empty string');
   }
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new InvalidArgumentError('concurrency', `must be a whole number of 1 or more, got ${String(concurrency)}`);
+  checkCount('concurrency', concurrency);
   if (typeof failFast !== 'boolean') throw new InvalidArgumentError('failFast', 'must be a boolean');
   // One job's checkpoint, or cancelling every job of a fleet on abort, has no fleet meaning yet.
   for (const option of ['resumeFrom', 'onCheckpoint', 'cancelOnAbort'] as const) {

@@ -21,6 +21,15 @@ export type WaitState = WaitCheckpoint & {
   outcomes: Readonly<Record<string, number>>;
 };
 
+/**
+ * When a driver acts on `state` next: its next poll is due (with `earliest`, its window opens);
+ * with no poll planned, its deadline (it then expires); `null` for a state with neither.
+ * @internal
+ */
+export function nextActionAt(state: WaitState, earliest = false): number | null {
+  return (earliest ? state.earliestPollAt : state.nextPollAt) ?? state.deadline;
+}
+
 /** The outcomes of a wait whose polls all answered (most waits: one shared object). @internal */
 export const NO_OUTCOMES: Readonly<Record<string, number>> = Object.freeze({});
 
