@@ -128,6 +128,8 @@ describe.runIf(redisAvailable())('jobwait/bullmq: durable waits on a real Redis'
     const { queue } = setup();
     await expect(queue.enqueue('cluster1', 'x', { minDelayMs: -1 })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(queue.enqueue('', 'x')).rejects.toBeInstanceOf(InvalidArgumentError);
+    // Nothing was written: there is no wait under that id.
+    await expect(queue.handle('cluster1/x').result()).rejects.toBeInstanceOf(WaitNotFoundError);
   });
 
   test('nothing secret is written to Redis: no password, no token, in any key or value', async () => {
