@@ -1,4 +1,4 @@
-import { vendorCommandFlags } from '../vendor/descriptor.js';
+import { isVendorCommand, vendorCommandFlags } from '../vendor/descriptor.js';
 import { FLAG_ENV } from './config.js';
 import { BULLMQ_DEFAULTS } from '../bullmq/settings.js';
 import type { VendorRegistry } from '../vendor/registry.js';
@@ -93,7 +93,7 @@ export function commandHelp(command: string, vendors: VendorRegistry): string | 
   const line = (flag: FlagHelp): string => flagLine(flag, width);
   if (help.flags.length > 0) sections.push(`Options:\n${help.flags.map(line).join('\n')}`);
   // The flags a vendor adds to this command, a section per vendor.
-  if (command === 'list' || command === 'wait') {
+  if (isVendorCommand(command)) {
     for (const vendor of vendors) {
       const own = Object.values(vendorCommandFlags(vendor)[command]);
       if (own.length > 0) sections.push(`${vendor.title} options (${command} ${vendor.name} only):\n${own.map((flag) => line({ flag: flag.usage, text: flag.text, default: flag.default })).join('\n')}`);
