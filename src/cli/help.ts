@@ -77,7 +77,7 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
 /** The commands that have their own help. */
 export const HELP_COMMANDS: readonly string[] = Object.keys(COMMANDS);
 
-/** A flag's line, its name padded to `width` (the command's longest flag, at least 15). */
+/** A flag's line, its name padded to `width` (the longest flag the help prints, at least 15). */
 function flagLine(help: FlagHelp, width: number): string {
   const notes = [help.default === undefined ? undefined : `default: ${help.default}`, help.env === undefined ? undefined : `env: ${help.env}`].filter((note) => note !== undefined);
   return `  ${help.flag.padEnd(width)}  ${help.text}${notes.length > 0 ? ` [${notes.join('; ')}]` : ''}`;
@@ -88,17 +88,20 @@ export function commandHelp(command: string, vendors: VendorRegistry): string | 
   const help = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (help === undefined) return undefined;
   const names = vendors.map((vendor) => vendor.name).join('|');
-  const sections = [`Usage: ${help.usage(names)}\n\n${help.summary[0]?.toUpperCase()}${help.summary.slice(1)}.`];
-  const width = Math.max(15, ...help.flags.map((flag) => flag.flag.length));
-  const line = (flag: FlagHelp): string => flagLine(flag, width);
-  if (help.flags.length > 0) sections.push(`Options:\n${help.flags.map(line).join('\n')}`);
   // The flags a vendor adds to this command, a section per vendor.
-  if (isVendorCommand(command)) {
-    for (const vendor of vendors) {
-      const own = Object.values(vendorCommandFlags(vendor)[command]);
-      if (own.length > 0) sections.push(`${vendor.title} options (${command} ${vendor.name} only):\n${own.map((flag) => line({ flag: flag.usage, text: flag.text, default: flag.default })).join('\n')}`);
-    }
-  }
+  const vendorSections = isVendorCommand(command)
+    ? vendors.flatMap((vendor) => {
+        const own = Object.values(vendorCommandFlags(vendor)[command]).map((flag): FlagHelp => ({ flag: flag.usage, text: flag.text, default: flag.default }));
+        return own.length > 0 ? [{ title: `${vendor.title} options (${command} ${vendor.name} only):`, flags: own }] : [];
+      })
+    : [];
+  // One width for every flag line of this help: the command's, the vendors' and the TLS ones.
+  const printed = [...help.flags, ...vendorSections.flatMap((each) => each.flags), ...(help.connects ? TLS : [])];
+  const width = Math.max(15, ...printed.map((flag) => flag.flag.length));
+  const line = (flag: FlagHelp): string => flagLine(flag, width);
+  const sections = [`Usage: ${help.usage(names)}\n\n${help.summary[0]?.toUpperCase()}${help.summary.slice(1)}.`];
+  if (help.flags.length > 0) sections.push(`Options:\n${help.flags.map(line).join('\n')}`);
+  for (const each of vendorSections) sections.push(`${each.title}\n${each.flags.map(line).join('\n')}`);
   if (help.connects) {
     // Vendors that share one help array (the Huawei clients) print it once.
     const connection = [...new Set(vendors.map((vendor) => vendor.cli.help))].flat();
