@@ -1,6 +1,7 @@
 import { isVendorCommand, vendorCommandFlags } from '../vendor/descriptor.js';
 import { FLAG_ENV } from './config.js';
 import { BULLMQ_DEFAULTS } from '../bullmq/settings.js';
+import { DEFAULT_REDIS_URL } from './commands/worker.js';
 import type { VendorRegistry } from '../vendor/registry.js';
 
 /** One flag in a command's help: how it is written, what it does, its default and its variable. */
@@ -65,7 +66,7 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     summary: 'polls the durable waits (jobwait/bullmq) enqueued under each NAME (default: the vendor\'s name) with a client of that vendor from the same flags and variables as the other commands, until SIGTERM or Ctrl-C, which stop it cleanly (exit 0). Needs bullmq and ioredis installed',
     connects: true,
     flags: [
-      { flag: '--redis URL', text: 'the Redis of the waits (redis:// or rediss://; a password in it is never printed)', default: 'redis://127.0.0.1:6379', env: 'JOBWAIT_REDIS_URL' },
+      { flag: '--redis URL', text: 'the Redis of the waits (redis:// or rediss://; a password in it is never printed)', default: DEFAULT_REDIS_URL, env: 'JOBWAIT_REDIS_URL' },
       { flag: '--prefix P', text: 'BullMQ\'s key prefix, as the producers use it', default: BULLMQ_DEFAULTS.prefix, env: 'JOBWAIT_REDIS_PREFIX' },
       { flag: '--concurrency N', text: 'waits held at once per client name', default: String(BULLMQ_DEFAULTS.concurrency) },
       { flag: '--lock-duration D', text: 'a wait\'s lock, renewed while it is polled; a dead worker\'s waits move on after it', default: `${BULLMQ_DEFAULTS.lockDurationMs / 1_000}s` },
