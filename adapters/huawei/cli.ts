@@ -6,7 +6,7 @@ import type { HuaweiClientOptions } from './client-options.js';
 import type { HuaweiGatewayAuth } from './simulator-auth.js';
 
 /** The project id the simulated Huawei jobs use (any id works with the simulator). @internal */
-export const SIMULATED_PROJECT = '063a3158b1a34710b36ad208b9497d00';
+const SIMULATED_PROJECT = '063a3158b1a34710b36ad208b9497d00';
 
 /** The Huawei clients' connection flags. @internal */
 const HUAWEI_FLAGS = Object.freeze({ endpoint: 'string', project: 'string' } as const);
@@ -44,7 +44,7 @@ export function huaweiAuthFromEnv(input: Pick<VendorConfigInput, 'env' | 'refuse
  * the credentials of {@link huaweiAuthFromEnv}.
  * @internal
  */
-export async function huaweiClientFromConfig<C extends JobClient>(input: VendorConfigInput, title: string, variable: string, create: (options: HuaweiClientOptions) => C): Promise<C> {
+async function huaweiClientFromConfig<C extends JobClient>(input: VendorConfigInput, title: string, variable: string, create: (options: HuaweiClientOptions) => C): Promise<C> {
   const endpoint = stringFlag(input, 'endpoint') ?? input.env(variable);
   if (!endpoint) return input.refuse(`the ${title} endpoint is missing: pass --endpoint or set ${variable}`);
   const projectId = stringFlag(input, 'project') ?? input.env('HUAWEICLOUD_SDK_PROJECT_ID');

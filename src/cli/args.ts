@@ -131,7 +131,7 @@ function parseWhole(text: string, flag: string, min: number, max?: number): numb
  * `util.parseArgs`'s error in one short line of ours. Only the flag's name is quoted (never a
  * value, which may be a secret), as the parser names it.
  */
-export function parserMessage(error: unknown): string {
+function parserMessage(error: unknown): string {
   const code = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
   const flag = /'(--?[\w-]+)/.exec(message)?.[1];

@@ -3,7 +3,7 @@ import type { JobClient } from '../client/job-client.js';
 import type { TlsOptions } from '../transport/client-options.js';
 import type { Logger } from '../transport/logger.js';
 import { PROXY_FROM_ENV } from '../transport/proxy.js';
-import { vendorCommandFlags, type AnyVendorDescriptor, type VendorCommand, type VendorConfigInput } from '../vendor/descriptor.js';
+import { isVendorCommand, stringFlag, vendorCommandFlags, type AnyVendorDescriptor, type VendorCommand, type VendorConfigInput } from '../vendor/descriptor.js';
 import { findVendor, type VendorRegistry } from '../vendor/registry.js';
 import type { Flags } from './args.js';
 import type { RetryTally } from './retries.js';
@@ -102,7 +102,7 @@ export function checkCommandFlags(context: ConfigContext, command: string, vendo
 }
 
 const ownCommandFlags = (command: string, vendor: AnyVendorDescriptor | undefined): Readonly<Record<string, unknown>> =>
-  vendor !== undefined && (command === 'list' || command === 'wait') ? vendorCommandFlags(vendor)[command] : {};
+  vendor !== undefined && isVendorCommand(command) ? vendorCommandFlags(vendor)[command] : {};
 
 /**
  * The values of `vendor`'s own flags of `command`: `undefined` (or `''`) when not given. Any other
@@ -111,10 +111,8 @@ const ownCommandFlags = (command: string, vendor: AnyVendorDescriptor | undefine
 export function commandFlags(context: ConfigContext, vendor: AnyVendorDescriptor, command: VendorCommand): (name: string) => string | undefined {
   checkCommandFlags(context, command, vendor);
   const own = ownCommandFlags(command, vendor);
-  return (name) => {
-    const value = Object.hasOwn(own, name) ? context.flags.vendorFlags[name] : undefined;
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
+  const input = configInput(context);
+  return (name) => (Object.hasOwn(own, name) ? stringFlag(input, name) : undefined);
 }
 
 /** A client of `vendor` from the flags and the environment (its descriptor says which). */

@@ -1,6 +1,7 @@
-import { vendorCommandFlags } from '../vendor/descriptor.js';
+import { isVendorCommand, vendorCommandFlags } from '../vendor/descriptor.js';
 import { FLAG_ENV } from './config.js';
 import { BULLMQ_DEFAULTS } from '../bullmq/settings.js';
+import { DEFAULT_REDIS_URL } from './commands/worker.js';
 import type { VendorRegistry } from '../vendor/registry.js';
 
 /** One flag in a command's help: how it is written, what it does, its default and its variable. */
@@ -65,7 +66,7 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     summary: 'polls the durable waits (jobwait/bullmq) enqueued under each NAME (default: the vendor\'s name) with a client of that vendor from the same flags and variables as the other commands, until SIGTERM or Ctrl-C, which stop it cleanly (exit 0). Needs bullmq and ioredis installed',
     connects: true,
     flags: [
-      { flag: '--redis URL', text: 'the Redis of the waits (redis:// or rediss://; a password in it is never printed)', default: 'redis://127.0.0.1:6379', env: 'JOBWAIT_REDIS_URL' },
+      { flag: '--redis URL', text: 'the Redis of the waits (redis:// or rediss://; a password in it is never printed)', default: DEFAULT_REDIS_URL, env: 'JOBWAIT_REDIS_URL' },
       { flag: '--prefix P', text: 'BullMQ\'s key prefix, as the producers use it', default: BULLMQ_DEFAULTS.prefix, env: 'JOBWAIT_REDIS_PREFIX' },
       { flag: '--concurrency N', text: 'waits held at once per client name', default: String(BULLMQ_DEFAULTS.concurrency) },
       { flag: '--lock-duration D', text: 'a wait\'s lock, renewed while it is polled; a dead worker\'s waits move on after it', default: `${BULLMQ_DEFAULTS.lockDurationMs / 1_000}s` },
@@ -77,7 +78,7 @@ const COMMANDS: Readonly<Record<string, CommandHelp>> = {
 /** The commands that have their own help. */
 export const HELP_COMMANDS: readonly string[] = Object.keys(COMMANDS);
 
-/** A flag's line, its name padded to `width` (the command's longest flag, at least 15). */
+/** A flag's line, its name padded to `width` (the longest flag the help prints, at least 15). */
 function flagLine(help: FlagHelp, width: number): string {
   const notes = [help.default === undefined ? undefined : `default: ${help.default}`, help.env === undefined ? undefined : `env: ${help.env}`].filter((note) => note !== undefined);
   return `  ${help.flag.padEnd(width)}  ${help.text}${notes.length > 0 ? ` [${notes.join('; ')}]` : ''}`;
@@ -88,17 +89,20 @@ export function commandHelp(command: string, vendors: VendorRegistry): string | 
   const help = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (help === undefined) return undefined;
   const names = vendors.map((vendor) => vendor.name).join('|');
-  const sections = [`Usage: ${help.usage(names)}\n\n${help.summary[0]?.toUpperCase()}${help.summary.slice(1)}.`];
-  const width = Math.max(15, ...help.flags.map((flag) => flag.flag.length));
-  const line = (flag: FlagHelp): string => flagLine(flag, width);
-  if (help.flags.length > 0) sections.push(`Options:\n${help.flags.map(line).join('\n')}`);
   // The flags a vendor adds to this command, a section per vendor.
-  if (command === 'list' || command === 'wait') {
-    for (const vendor of vendors) {
-      const own = Object.values(vendorCommandFlags(vendor)[command]);
-      if (own.length > 0) sections.push(`${vendor.title} options (${command} ${vendor.name} only):\n${own.map((flag) => line({ flag: flag.usage, text: flag.text, default: flag.default })).join('\n')}`);
-    }
-  }
+  const vendorSections = isVendorCommand(command)
+    ? vendors.flatMap((vendor) => {
+        const own = Object.values(vendorCommandFlags(vendor)[command]).map((flag): FlagHelp => ({ flag: flag.usage, text: flag.text, default: flag.default }));
+        return own.length > 0 ? [{ title: `${vendor.title} options (${command} ${vendor.name} only):`, flags: own }] : [];
+      })
+    : [];
+  // One width for every flag line of this help: the command's, the vendors' and the TLS ones.
+  const printed = [...help.flags, ...vendorSections.flatMap((each) => each.flags), ...(help.connects ? TLS : [])];
+  const width = Math.max(15, ...printed.map((flag) => flag.flag.length));
+  const line = (flag: FlagHelp): string => flagLine(flag, width);
+  const sections = [`Usage: ${help.usage(names)}\n\n${help.summary[0]?.toUpperCase()}${help.summary.slice(1)}.`];
+  if (help.flags.length > 0) sections.push(`Options:\n${help.flags.map(line).join('\n')}`);
+  for (const each of vendorSections) sections.push(`${each.title}\n${each.flags.map(line).join('\n')}`);
   if (help.connects) {
     // Vendors that share one help array (the Huawei clients) print it once.
     const connection = [...new Set(vendors.map((vendor) => vendor.cli.help))].flat();

@@ -1,5 +1,6 @@
 import { SHIPPED_VENDORS } from '../../adapters/registry.js';
 import type { Logger } from '../transport/logger.js';
+import { isVendorCommand } from '../vendor/descriptor.js';
 import type { VendorRegistry } from '../vendor/registry.js';
 import { parseCommandLine, usage, type ParsedArgs } from './args.js';
 import { checkCommandFlags, envSwitch, FLAG_ENV, type ConfigContext } from './config.js';
@@ -85,7 +86,7 @@ async function dispatch(args: ParsedArgs, context: CommandContext, version: () =
     return EXIT.SUCCEEDED;
   }
   // list and wait read the vendor's own flags (and refuse another's); no other command takes any.
-  if (args.command !== undefined && args.command !== 'list' && args.command !== 'wait' && HELP_COMMANDS.includes(args.command)) checkCommandFlags(context.config, args.command);
+  if (args.command !== undefined && !isVendorCommand(args.command) && HELP_COMMANDS.includes(args.command)) checkCommandFlags(context.config, args.command);
   switch (args.command) {
     case undefined:
       io.stderr.write(usage(context.config.vendors));

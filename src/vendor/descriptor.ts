@@ -127,7 +127,15 @@ export interface VendorFlag {
 }
 
 /** The commands a vendor can add flags to. @internal */
-export type VendorCommand = 'list' | 'wait';
+export const VENDOR_COMMANDS = Object.freeze(['list', 'wait'] as const);
+
+/** One of {@link VENDOR_COMMANDS}. @internal */
+export type VendorCommand = (typeof VENDOR_COMMANDS)[number];
+
+/** Whether `command` is one a vendor can add flags to. @internal */
+export function isVendorCommand(command: string | undefined): command is VendorCommand {
+  return (VENDOR_COMMANDS as readonly (string | undefined)[]).includes(command);
+}
 
 /** The flags `vendor` adds to each command, by name without `--`: `list`'s filters, `wait`'s options. @internal */
 export function vendorCommandFlags(vendor: AnyVendorDescriptor): Readonly<Record<VendorCommand, Readonly<Record<string, VendorFlag>>>> {

@@ -118,4 +118,17 @@ describe('the defaults the help shows', () => {
     expect(waitHelp.find((line) => line.trim().startsWith('--min-delay '))).toContain(factor);
     expect(fullHelp.find((line) => line.trim().startsWith('--min-delay '))).toContain(factor);
   });
+
+  test('a command\'s help pads every flag line to its longest flag, a vendor\'s own and the TLS ones included', () => {
+    const [ontap, ...others] = SHIPPED_VENDORS;
+    const jobs = ontap?.cli.jobs;
+    if (ontap === undefined || jobs === undefined) throw new Error('ontap has no job commands');
+    const long = '--a-filter-longer-than-the-rest V';
+    const vendors = [{ ...ontap, cli: { ...ontap.cli, jobs: { ...jobs, listFlags: { ...jobs.listFlags, 'a-filter-longer-than-the-rest': { usage: long, text: 'x', default: 'none' } } } } }, ...others];
+    const help = commandHelp('list', vendors) ?? '';
+    // Where each flag line's text starts: after the flag and its padding (at least two spaces).
+    const starts = help.split('\n').flatMap((line) => (/^ {2}-/.test(line) ? [/^ {2}\S+(?: \S+)* {2,}/.exec(line)?.[0].length] : []));
+    expect(starts.length).toBeGreaterThan(8);
+    expect(new Set(starts)).toEqual(new Set([2 + long.length + 2]));
+  });
 });

@@ -43,3 +43,29 @@ describe('jobwait behind a proxy, from the real bin', () => {
     expect(proxy.tunnels.every((tunnel) => tunnel.target === target())).toBe(true);
   });
 });
+
+describe('TLS settings through a proxy (the README: --ca, --insecure and ONTAP\'s --cert/--key apply through it), from the real bin', () => {
+  // The simulator demands a client certificate signed by the test CA.
+  const pem = (name: string): string => readFileSync(fixture(name), 'utf8');
+  const mutual = useSimulator({ tls: { key: pem('server-key'), cert: pem('server'), ca: pem('ca'), requestCert: true } });
+  let proxy: ConnectProxy;
+  beforeAll(async () => {
+    proxy = await startConnectProxy();
+  });
+  afterAll(() => proxy?.close());
+
+  const get = (...flags: string[]) => runCli(['get', 'ontap', mutual.sim.ontap.addJob(), '--proxy', proxy.url, ...flags], { env: mutual.ontapEnv() });
+  const certificate = ['--cert', fixture('client'), '--key', fixture('client-key')];
+
+  test('--cert/--key authenticate the client inside the tunnel, and --insecure (no --ca) skips the server\'s verification there', async () => {
+    const byCa = await get('--ca', fixture('ca'), ...certificate);
+    expect(byCa.stderr).toBe('');
+    expect(byCa.code).toBe(EXIT.SUCCEEDED);
+    const insecure = await get('--insecure', ...certificate);
+    expect(insecure.code, insecure.stderr).toBe(EXIT.SUCCEEDED);
+    expect(proxy.tunnels.length).toBeGreaterThanOrEqual(2);
+    // Without the certificate, or without a way to trust the server, the same request fails.
+    expect((await get('--ca', fixture('ca'))).code).toBe(EXIT.API_ERROR);
+    expect((await get(...certificate)).code).toBe(EXIT.API_ERROR);
+  });
+});

@@ -65,7 +65,7 @@ export function timingOptions(flags: Flags): Pick<WaitOptions, 'timeoutMs' | 'mi
  * then each id is the client's `waitForJob` with them, all at once (the client's
  * `maxConcurrentRequests` bounds the requests in flight).
  */
-export async function waitOutcomes(client: JobClient, vendor: string, ids: readonly string[], options: WaitForJobsOptions, vendorOptions: object = {}): Promise<Outcome[]> {
+async function waitOutcomes(client: JobClient, vendor: string, ids: readonly string[], options: WaitForJobsOptions, vendorOptions: object = {}): Promise<Outcome[]> {
   const [id] = ids;
   if (ids.length === 1 && id !== undefined) return [await waitOutcome(client, vendor, id, { ...options, ...vendorOptions })];
   if (Object.keys(vendorOptions).length > 0) return Promise.all(ids.map((each) => waitOutcome(client, vendor, each, { ...options, ...vendorOptions })));
@@ -95,7 +95,7 @@ export function resolvedOutcome(vendor: string, id: string, job: Job): Outcome {
  * `--until`'s test: the job's state or its vendor's word (any case) is one of `text`'s `a|b`
  * words. A word that is neither a job state nor one the vendor documents is a usage error.
  */
-export function untilStates(text: string, known: Readonly<Record<string, JobState>>): (job: Job) => boolean {
+function untilStates(text: string, known: Readonly<Record<string, JobState>>): (job: Job) => boolean {
   const words = new Set(text.split('|').map((word) => word.trim().toLowerCase()).filter((word) => word !== ''));
   const valid = new Set<string>([...JOB_STATES, ...Object.keys(known).map((word) => word.toLowerCase())]);
   for (const word of words) {

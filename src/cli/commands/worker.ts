@@ -8,7 +8,7 @@ import { EXIT, UsageError } from '../exit-codes.js';
 import { terminalSafe } from '../terminal-text.js';
 
 /** Where the workers' Redis is when neither `--redis` nor `JOBWAIT_REDIS_URL` says. */
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** A Redis URL (`redis://[user:password@]host[:port][/db]`, `rediss://` for TLS) as ioredis options. */
 export function redisConnection(text: string): { options: NonNullable<WaitWorkerOptions['connection']>; password: string | undefined; shown: string } {
@@ -63,7 +63,8 @@ export async function workerCommand(context: CommandContext): Promise<number> {
     if (names.has(clientName)) throw new UsageError(`the name ${JSON.stringify(clientName.slice(0, 40))} is given twice`);
     names.set(clientName, vendor.name);
   }
-  const redis = redisConnection(flags.redis ?? context.config.env['JOBWAIT_REDIS_URL'] ?? DEFAULT_REDIS_URL);
+  // An empty variable is unset, as for every other variable the CLI reads.
+  const redis = redisConnection(flags.redis ?? (context.config.env['JOBWAIT_REDIS_URL'] || DEFAULT_REDIS_URL));
   const redact = createRedactor([redis.password]);
   const prefix = flags.prefix ?? (context.config.env['JOBWAIT_REDIS_PREFIX'] || undefined);
   let bullmq: typeof import('../../bullmq/worker.js');
